@@ -1,0 +1,126 @@
+import { splitParagraphs } from './paragraphs';
+import { analyzeParagraphNlp } from './nlp';
+import { scanQuoteMarks } from './quoteMarks';
+import { detectStructure } from './structure';
+import { buildEntities } from './entities';
+import { analyzeQuotes } from './quotes';
+import { ParagraphCache } from './cache';
+import type { Dictionary } from './dictionary';
+import type { Article, ArticleStats, ParagraphAnalysis, ParagraphSlice, Structure } from './types';
+
+export interface AnalysisOptions {
+  /** report scare quotes as hints */
+  scareQuoteHints?: boolean;
+  /** team corrections: names forced to a type, names that are not entities */
+  dictionary?: Dictionary;
+}
+
+/** What the article-level steps work on: the text, its paragraphs and their cached analyses. */
+export interface ArticleInput {
+  text: string;
+  paragraphs: ParagraphSlice[];
+  /** analyses[i] belongs to paragraphs[i]; offsets inside are relative to paragraphs[i].start */
+  analyses: ParagraphAnalysis[];
+  structure: Structure;
+  options: AnalysisOptions;
+}
+
+const sharedCache = new ParagraphCache();
+
+/** The language analysis of one paragraph's text. Depends only on the text, so it is cached by it. */
+export function analyzeParagraph(text: string): ParagraphAnalysis {
+  return { nlp: analyzeParagraphNlp(text), marks: scanQuoteMarks(text) };
+}
+
+function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: { n: number }): ParagraphAnalysis {
+  const cached = cache.get(slice.text);
+  if (cached) {
+    hits.n++;
+    return cached;
+  }
+  const fresh = analyzeParagraph(slice.text);
+  cache.set(slice.text, fresh);
+  return fresh;
+}
+
+/** The cheap article-level steps on top of the per-paragraph analyses. */
+function assemble(
+  text: string,
+  paragraphs: ParagraphSlice[],
+  analyses: ParagraphAnalysis[],
+  options: AnalysisOptions,
+  cachedParagraphs: number,
+  started: number,
+): Article {
+  const structure = detectStructure(text, paragraphs, analyses);
+  const input: ArticleInput = { text, paragraphs, analyses, structure, options };
+  const entities = buildEntities(input);
+  const { quotes, findings } = analyzeQuotes(input, entities);
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  quotes.forEach((q, i) => {
+    const id = q.speaker?.entity;
+    if (id) byId.get(id)?.quotes.push(i);
+  });
+  const stats: ArticleStats = {
+    people: entities.filter((e) => e.type === 'person').length,
+    places: entities.filter((e) => e.type === 'place').length,
+    organizations: entities.filter((e) => e.type === 'organization').length,
+    quotes: quotes.length,
+    unattributedQuotes: quotes.filter((q) => q.kind === 'direct' && !q.speaker).length,
+    paragraphs: paragraphs.length,
+    cachedParagraphs,
+    millis: now() - started,
+  };
+  return { text, structure, entities, quotes, findings, stats };
+}
+
+/** Analyse a whole article synchronously. Unchanged paragraphs come from the cache. */
+export function analyzeArticle(text: string, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache): Article {
+  const started = now();
+  const paragraphs = splitParagraphs(text);
+  const hits = { n: 0 };
+  const analyses = paragraphs.map((p) => paragraphAnalysis(p, cache, hits));
+  return assemble(text, paragraphs, analyses, options, hits.n, started);
+}
+
+export interface AsyncControl {
+  /** checked between slices; when true the analysis stops and resolves to undefined */
+  isCancelled?: () => boolean;
+  /** yield to the event loop after this many milliseconds of work (default 8) */
+  sliceMillis?: number;
+}
+
+/**
+ * Analyse an article in slices that yield to the event loop, so a server stays
+ * responsive while a long document is analysed. Resolves to undefined when cancelled.
+ * The result equals analyzeArticle(text, options) for the same text.
+ */
+export async function analyzeArticleAsync(
+  text: string,
+  options: AnalysisOptions = {},
+  cache: ParagraphCache = sharedCache,
+  control: AsyncControl = {},
+): Promise<Article | undefined> {
+  const started = now();
+  const sliceMillis = control.sliceMillis ?? 8;
+  const paragraphs = splitParagraphs(text);
+  const hits = { n: 0 };
+  const analyses: ParagraphAnalysis[] = [];
+  let sliceStart = now();
+  for (const p of paragraphs) {
+    if (now() - sliceStart > sliceMillis) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (control.isCancelled?.()) return undefined;
+      sliceStart = now();
+    }
+    analyses.push(paragraphAnalysis(p, cache, hits));
+  }
+  if (control.isCancelled?.()) return undefined;
+  return assemble(text, paragraphs, analyses, options, hits.n, started);
+}
+
+function now(): number {
+  return performance.now();
+}
+
+export { ParagraphCache };
