@@ -82,3 +82,13 @@ export const AnalysisRequest = 'articleLens/analysis';
 export interface AnalysisParams {
   uri: string;
 }
+
+/** Client → server request: memory and cache figures of the server process (for benchmarks and diagnostics). */
+export const ServerStatsRequest = 'articleLens/serverStats';
+export interface ServerStats {
+  rss: number;
+  heapUsed: number;
+  cachedParagraphs: number;
+  cachedChars: number;
+  documents: number;
+}

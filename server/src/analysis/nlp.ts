@@ -1,0 +1,742 @@
+/**
+ * Paragraph-level language analysis: sentences, name candidates, pronouns and
+ * descriptors. The only module that imports compromise. Everything here depends
+ * on the paragraph text alone (so it can be cached) and uses offsets RELATIVE to it.
+ *
+ * compromise is used for what it is good at, part-of-speech and lexicon tags per
+ * term; grouping terms into names, splitting lists, peeling titles and typing
+ * organisations, acronyms and seats of power are rules of our own. compromise is
+ * only ever handed one bounded sentence at a time (see compromise-notes.md).
+ */
+import nlp from 'compromise';
+import { lookupPlace } from './gazetteer';
+import type { DescriptorCandidate, EntityType, NameCandidate, ParagraphNlp, PronounToken, Span } from './types';
+
+// ---------------------------------------------------------------------------
+// Word lists (facts about English news style; registered once at load)
+// ---------------------------------------------------------------------------
+
+const set = (words: string): Set<string> => new Set(words.split(/[,|]/).map((w) => w.trim()).filter(Boolean));
+
+/** Abbreviated honorifics and ranks, written with or without a period. */
+const HONORIFICS = set(
+  'mr,mrs,ms,miss,mx,dr,prof,sir,dame,lord,lady,rev,revd,fr,gen,lt,col,maj,capt,cpt,sgt,adm,cmdr,cdr,gov,sen,rep,pres,supt,insp,det,hon,sheikh,sheik,rabbi,imam,ayatollah,msgr,brig,cpl,pvt,amb,atty,sec,secy',
+);
+
+/** Words that make a title when written before a name ("Prime Minister", "Foreign Minister"). Heads end a title. */
+const TITLE_HEADS = set(
+  'president,minister,chancellor,premier,king,queen,prince,princess,emperor,empress,pope,cardinal,bishop,archbishop,mayor,governor,senator,representative,congressman,congresswoman,secretary,ambassador,general,admiral,colonel,captain,lieutenant,sergeant,commander,judge,justice,speaker,chairman,chairwoman,chairperson,coach,director,professor,doctor,officer,detective,inspector,superintendent,leader,marshal,commissioner,sheriff,envoy,sultan,emir,crown prince,patriarch,father,sister,brother,chief,spokesman,spokeswoman,president-elect,dictator,pastor,reverend,deputy,vice-president,sheikh,ayatollah,rabbi,imam,minister-president,prosecutor,attorney,counsel,mufti,grand duke,duke,duchess,count,countess,baron,baroness,earl,viscount,magistrate,constable,trooper,agent,private,corporal,major,ombudsman,delegate,councillor,councilman,councilwoman,alderman,rector,dean,provost,headmaster,principal,chef,striker,goalkeeper,defender,midfielder',
+);
+/** Words that may stand before a title head inside the title ("Prime", "Foreign", "Vice"). */
+const TITLE_MODIFIERS = set(
+  'vice,prime,foreign,defense,defence,finance,interior,deputy,chief,crown,supreme,former,acting,first,attorney,home,economy,economic,trade,health,justice,education,energy,agriculture,labor,labour,transport,transportation,environment,culture,sports,oil,information,army,police,fire,party,opposition,state,grand,high,lord,lt,maj,brig,lieutenant,major,rear,field,fleet,senior,junior,assistant,associate,executive,managing,general,national,security,treasury,commerce,industry,immigration,housing,development,foreign affairs,interim,caretaker,de facto,regional,provincial,federal,county,city,district,u.s.,us,european,un,u.n.,nato,nato\'s,white house,pentagon,kremlin,team,club,squad,bishop',
+);
+
+/** Lower-case role nouns that announce a person name right after them ("captain Chris Lewis"). */
+const ROLE_NOUNS = set(
+  'president,minister,captain,coach,manager,striker,midfielder,defender,goalkeeper,keeper,forward,winger,batsman,bowler,spinner,off-spinner,leg-spinner,all-rounder,opener,pitcher,quarterback,driver,rider,champion,seed,player,spokesman,spokeswoman,spokesperson,chairman,chairwoman,chief,director,executive,analyst,economist,official,lawyer,attorney,judge,leader,secretary,ambassador,envoy,general,commander,senator,governor,mayor,candidate,rival,opponent,teammate,partner,compatriot,countryman,son,daughter,wife,husband,brother,sister,father,mother,singer,actor,actress,writer,author,novelist,artist,journalist,correspondent,editor,professor,researcher,scientist,doctor,engineer,activist,protester,dissident,boss,owner,founder,premier,chancellor,king,queen,prince,pope,trainer,jockey,golfer,cyclist,skipper,substitute,international,veteran,youngster,newcomer,holder,winner,defeated,beat,discard,colleague,deputy,aide,adviser,advisor,strategist,pollster,presenter,host,anchor,reporter,photographer,filmmaker,director,producer,designer,architect,businessman,businesswoman,entrepreneur,investor,billionaire,tycoon,magnate,banker,broker,trader,dealer,consultant,spokesperson,cleric,priest,pastor,bishop,rabbi,imam,sheikh,cardinal,monk,nun,prosecutor,investigator,detective,inspector,officer,soldier,sergeant,lieutenant,colonel,marshal,commissioner,secretary-general,president-elect,challenger,incumbent,nominee,lawmaker,legislator,congressman,congresswoman,representative,delegate,negotiator,mediator,diplomat,poet,composer,conductor,pianist,violinist,guitarist,drummer,rapper,comedian,dancer,model,athlete,runner,sprinter,swimmer,boxer,wrestler,fighter,skier,skater,gymnast,tennis,star,midfield,centre-back,fullback,full-back,hooker,flanker,fly-half,scrum-half,lock,prop,wicketkeeper,wicket-keeper,paceman,seamer,fielder,shortstop,catcher,outfielder,infielder,pitcher,closer,reliever,slugger,rookie,guard,center,centre,tackle,linebacker,cornerback,safety,receiver,running back,teenager,grandmaster,challenger,victim,suspect,defendant,plaintiff,witness,widow,resident,citizen,patient,student,teacher,farmer,worker,miner,nurse',
+);
+
+/** Last words that make a capitalised sequence an organisation. */
+const ORG_HEADS = set(
+  'ministry,party,union,unions,council,university,college,institute,institution,school,academy,corp,corporation,inc,co,ltd,plc,llc,llp,ag,gmbh,sa,nv,bv,spa,group,bank,agency,commission,committee,court,parliament,assembly,congress,senate,army,navy,police,forces,force,guard,guards,department,office,bureau,service,services,foundation,association,federation,league,club,board,authority,organization,organisation,company,companies,holdings,airlines,airline,airways,motors,times,post,news,journal,herald,gazette,tribune,telegraph,guardian,chronicle,press,network,television,tv,radio,broadcasting,fund,trust,exchange,church,front,movement,alliance,coalition,brigade,brigades,battalion,regiment,division,fleet,cabinet,government,administration,secretariat,tribunal,reserve,chamber,society,team,united,rovers,wanderers,athletic,albion,hotspur,rangers,celtic,fc,afc,cf,sc,ac,bancorp,bancshares,industries,international,technologies,technology,systems,communications,telecom,energy,petroleum,oil,gas,steel,mining,pharmaceuticals,partners,capital,securities,investments,insurance,financial,entertainment,media,publishing,studios,records,labs,laboratories,hospital,clinic,museum,library,orchestra,ballet,opera,theatre,theater,commerce,conference,convention,caucus,directorate,inspectorate,ministries,junta,politburo,presidium,duma,knesset,bundestag,bundesrat,majlis,sejm,storting,riksdag,diet,legislature,cortes,secretariat,command,corps,agencies,council\'s,mission,observatory,centre,center,trade,tribe,clan,cartel,syndicate,mafia',
+);
+/** First words that make "X of Y" an organisation ("Bank of England", "University of Michigan"). */
+const ORG_OF = set(
+  'bank,university,ministry,department,church,house,council,court,chamber,board,bureau,office,academy,institute,college,school,federation,association,league,union,organization,organisation,party,museum,society,commission,committee,federal reserve bank,order,knights,sisters,daughters,sons,friends,army,people\'s bank',
+);
+/** Last words that make a capitalised sequence a place. */
+const PLACE_HEADS = set(
+  'street,road,avenue,ave,boulevard,blvd,square,lane,drive,river,lake,mountain,mountains,mount,island,islands,isles,isle,bay,sea,ocean,gulf,strait,straits,channel,valley,desert,peninsula,coast,canal,province,region,county,district,republic,kingdom,emirates,states,heights,hills,hill,park,airport,station,bridge,plaza,gate,beach,falls,highlands,basin,delta,territory,territories,oblast,krai,prefecture,township,village,town,city,stadium,arena,oval,ground,field,park,circuit,raceway,cathedral,palace,mosque,temple,tower,peak,glacier,forest,harbour,harbor,port,border,crossing,camp,prison,base',
+);
+/** First words that make a sequence a place ("Mount Everest", "Lake Geneva", "Gulf of Mexico"). */
+const PLACE_FIRST = set('mount,mt,lake,port,fort,cape,gulf,bay,sea,isle,strait,republic,kingdom,state,province,city,north,south,east,west,upper,lower,greater,new,san,santa,st,saint,los,las,el');
+/** Capitalised words that never start or make a name on their own. */
+const NOT_NAMES = set(
+  'i,i\'m,i\'ve,i\'d,i\'ll,monday,tuesday,wednesday,thursday,friday,saturday,sunday,january,february,march,april,may,june,july,august,september,october,november,december,jan,feb,mar,apr,jun,jul,aug,sep,sept,oct,nov,dec,mon,tue,tues,wed,thu,thur,thurs,fri,sat,sun,god,ok,okay,tv,am,pm,a.m.,p.m.,no,mr,mrs,ms,dr,prof,sir,oh,yes,internet,web,gmt,est,edt,pst,pdt,cet,bst,utc,a,an,the,this,that,these,those,it,he,she,we,they,you,his,her,their,our,its,my,your,but,and,or,if,when,while,after,before,as,at,in,on,of,for,with,by,from,to,under,over,into,onto,about,against,between,during,since,until,without,within,so,yet,then,there,here,now,also,still,even,just,only,not,all,some,many,most,more,few,other,another,each,every,both,either,neither,one,two,three,four,five,six,seven,eight,nine,ten,said,says,say,according,however,meanwhile,moreover,instead,although,though,because,why,what,who,whom,whose,which,where,how,well,source,link,check,also,read,more,related,share,advertisement,photo,video,click,subscribe,follow,copyright',
+);
+
+/** Nationalities, demonyms and group adjectives: never entities on their own (facts of English usage). */
+const DEMONYMS = set(
+  'american,americans,british,briton,britons,english,scottish,scot,scots,welsh,irish,french,german,germans,italian,italians,spanish,spaniard,spaniards,portuguese,dutch,belgian,belgians,swiss,austrian,austrians,swedish,swede,swedes,norwegian,norwegians,danish,dane,danes,finnish,finn,finns,icelandic,russian,russians,belarusian,belarusians,belorussian,ukrainian,ukrainians,polish,pole,poles,czech,czechs,slovak,slovaks,hungarian,hungarians,romanian,romanians,bulgarian,bulgarians,serbian,serb,serbs,croatian,croat,croats,bosnian,bosnians,slovenian,slovene,slovenes,albanian,albanians,macedonian,macedonians,greek,greeks,turkish,turk,turks,cypriot,cypriots,georgian,georgians,armenian,armenians,azerbaijani,azerbaijanis,azeri,azeris,kazakh,kazakhs,uzbek,uzbeks,tajik,tajiks,kyrgyz,turkmen,mongolian,mongolians,chinese,japanese,korean,koreans,vietnamese,thai,thais,cambodian,cambodians,laotian,burmese,malaysian,malaysians,indonesian,indonesians,filipino,filipinos,philippine,singaporean,indian,indians,pakistani,pakistanis,bangladeshi,bangladeshis,afghan,afghans,iranian,iranians,iraqi,iraqis,syrian,syrians,lebanese,israeli,israelis,palestinian,palestinians,jordanian,jordanians,saudi,saudis,yemeni,yemenis,emirati,emiratis,qatari,qataris,kuwaiti,kuwaitis,omani,egyptian,egyptians,libyan,libyans,tunisian,tunisians,algerian,algerians,moroccan,moroccans,sudanese,ethiopian,ethiopians,eritrean,somali,somalis,kenyan,kenyans,ugandan,ugandans,tanzanian,rwandan,rwandans,congolese,nigerian,nigerians,ghanaian,ghanaians,senegalese,ivorian,cameroonian,angolan,zambian,zimbabwean,zimbabweans,mozambican,namibian,south african,south africans,canadian,canadians,mexican,mexicans,cuban,cubans,haitian,haitians,jamaican,jamaicans,brazilian,brazilians,argentine,argentines,argentinian,argentinians,chilean,chileans,peruvian,peruvians,colombian,colombians,venezuelan,venezuelans,ecuadorean,ecuadorian,bolivian,paraguayan,uruguayan,australian,australians,new zealander,new zealanders,kiwi,kiwis,estonian,estonians,latvian,latvians,lithuanian,lithuanians,moldovan,moldovans,chechen,chechens,kurdish,kurd,kurds,arab,arabs,arabic,persian,european,europeans,asian,asians,african,africans,latin,latino,latinos,hispanic,hispanics,western,westerners,eastern,northern,southern,soviet,soviets,nordic,scandinavian,baltic,balkan,slavic,caucasian,islamic,islamist,islamists,muslim,muslims,christian,christians,jewish,jew,jews,catholic,catholics,protestant,protestants,orthodox,sunni,sunnis,shiite,shiites,shia,hindu,hindus,sikh,sikhs,buddhist,buddhists,communist,communists,socialist,socialists,republican,republicans,democrat,democrats,democratic,conservative,conservatives,liberal,liberals,marxist,maoist,bolshevik,nazi,nazis,fascist,zionist,olympic,olympics,celsius,fahrenheit',
+);
+
+/** Last words of event and document names: not people, places or organisations. */
+const EVENT_HEADS = set(
+  'cup,open,prix,war,wars,games,olympics,championship,championships,tournament,trophy,festival,prize,award,awards,series,classic,masters,rally,marathon,derby,stakes,revolution,rising,uprising,crisis,accord,accords,treaty,agreement,act,plan,index,day,week,year,era,summit,conference,talks,doctrine,protocol,convention,declaration,bill,law,amendment,program,programme,initiative,strategy,award,medal,race,tour,grand slam,bowl,league table,ratings,survey,report,list,charter,constitution,pact,process,fair,expo,show,exhibition,ceremony,election,elections,referendum,primary,primaries,caucuses',
+);
+
+/** Seats of power that stand for a government or institution (metonymy). */
+const SEATS = set(
+  'kremlin,white house,pentagon,downing street,capitol hill,whitehall,elysee,elysee palace,quai d\'orsay,foggy bottom,zhongnanhai,blue house,vatican,holy see,number 10,no 10,state department,foreign office,home office,west wing,oval office,wall street,fleet street,westminster,bundeskanzleramt,chigi palace,palazzo chigi,la moncloa,casa rosada,planalto,itamaraty,the hague',
+);
+/** Well-known organisations written without a head word (news agencies and broadcasters). */
+const ORG_NAMES = set('reuters,associated press,agence france-presse,bloomberg,interfax,xinhua,tass,itar-tass,ria novosti,kyodo,yonhap,anadolu,bernama,antara,al jazeera,fox news,sky news,euronews,gazprom,rosneft,aeroflot,hezbollah,hizbollah,hamas,taliban,al qaeda,al-qaeda,fatah,likud,labour,interpol,europol,opec,greenpeace,amnesty international,human rights watch,wikileaks,google,facebook,twitter,amazon,apple,microsoft');
+
+/** Place acronyms (typed place, not organisation). */
+const PLACE_ACRONYMS = set('us,usa,uk,uae,dc,la,ny,nyc,ussr,drc,prc,gb,sf');
+
+/** Speech verbs: a capitalised sequence right before or after one is a speaker. */
+const SPEECH = set('said,says,say,told,tells,added,adds,asked,asks,stated,states,declared,announced,announces,wrote,writes,argued,argues,insisted,explained,noted,warned,claimed,claims,replied,recalled,confirmed,denied,admitted,acknowledged,predicted,suggested,urged');
+
+/** Given names compromise does not know, common in international news. */
+const EXTRA_GIVEN_NAMES: [string, 'MaleName' | 'FemaleName'][] = (
+  'vitaly,vitali,aleksandr,alexandr,aleksei,alexei,alexey,sergei,sergey,dmitri,dmitry,vladimir,vladislav,yevgeny,evgeny,mikhail,nikolai,nikolay,andrei,andrey,pavel,yuri,yury,oleg,igor,boris,viktor,valery,valeri,gennady,anatoly,grigory,kirill,maxim,ivan,pyotr,fyodor,stanislav,vyacheslav,arkady,leonid,ruslan,ramzan,vitold,ales,siarhei,viktar,uladzimir,volodymyr,petro,oleksandr,oleksiy,mykola,taras,bogdan,zbigniew,jaroslaw,mateusz,wojciech,tomasz,krzysztof,lech,vaclav,milos,slobodan,radovan,ratko,franjo,alija,recep,ahmet,mehmet,mustafa,tayyip,binali,abdullah,abdel,abdul,mahmoud,mohammed,mohamed,muhammad,hosni,hassan,hussein,bashar,hafez,ali,omar,khalid,yasser,benjamin,ehud,yitzhak,shimon,ariel,naftali,yair,narendra,rahul,manmohan,atal,nawaz,imran,shinzo,yoshihide,fumio,junichiro,xi,hu,jiang,wen,li,deng,kim,moon,park,jacinda,recep,jair,luiz,inacio,cristina,nestor,evo,hugo,nicolas,fidel,raul,daniel,andres,manuel,felipe,enrique,vicente,ernesto,kofi,ban,antonio,jens,ursula,angela,olaf,emmanuel,francois,jacques,nicolas,silvio,matteo,giuseppe,mario,pedro,mariano,jose,sebastian,viktor,andrzej,alexis,kyriakos,tsai,jiechi,wang,svetlana,sviatlana,tikhanovskaya,maria,kolesnikova,veronika,valentina,tatiana,tatyana,yulia,natalia,natalya,olga,irina,elena,yelena,ekaterina,yekaterina,anastasia,ksenia,lyudmila,galina,nadezhda,marina,oksana'
+)
+  .split(',')
+  .map((w): [string, 'MaleName' | 'FemaleName'] => [w, /a$/.test(w) && !/^(nikita|luca|ilya|kosta)$/.test(w) ? 'FemaleName' : 'MaleName']);
+
+let registered = false;
+function register(): void {
+  if (registered) return;
+  registered = true;
+  const words: Record<string, string> = {};
+  for (const [w, tag] of EXTRA_GIVEN_NAMES) words[w] = tag;
+  for (const w of ['kremlin', 'pentagon']) words[w] = 'Organization';
+  nlp.plugin({ words });
+}
+register();
+
+// ---------------------------------------------------------------------------
+// Sentences
+// ---------------------------------------------------------------------------
+
+const MAX_PIECE = 1000;
+const SENT_ABBREV = set('mr,mrs,ms,dr,prof,st,gen,sen,rep,gov,lt,col,capt,sgt,maj,adm,rev,jr,sr,inc,corp,co,ltd,no,nos,vs,v,cf,fig,approx,est,dept,univ,assn,bros,mt,ft,ave,blvd,rd,sq,jan,feb,mar,apr,jun,jul,aug,sep,sept,oct,nov,dec,brig,cmdr,supt,insp,det,hon,msgr,pvt,cpl,amb,atty,etc,e.g,i.e,u.s,u.k,u.n,e.u,d.c');
+
+const isUpper = (c: string): boolean => c !== c.toLowerCase() && c === c.toUpperCase();
+const isLower = (c: string): boolean => c !== c.toUpperCase() && c === c.toLowerCase();
+const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\u00a0' || c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+
+/** Split a paragraph into sentences (relative spans), never longer than MAX_PIECE. */
+export function splitSentences(text: string): Span[] {
+  const out: Span[] = [];
+  let start = 0;
+  const n = text.length;
+  const push = (end: number) => {
+    let s = start;
+    while (s < end && isSpace(text[s])) s++;
+    let e = end;
+    while (e > s && isSpace(text[e - 1])) e--;
+    if (e > s) pushBounded(text, s, e, out);
+    start = end;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = text[i];
+    if (c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029') {
+      push(i);
+      continue;
+    }
+    if (c !== '.' && c !== '!' && c !== '?' && c !== '…') continue;
+    let j = i + 1;
+    while (j < n && '.!?…"”’\')]»'.includes(text[j])) j++;
+    if (j < n && !isSpace(text[j])) {
+      i = j - 1;
+      continue;
+    }
+    let k = j;
+    while (k < n && isSpace(text[k])) k++;
+    if (k >= n) break;
+    const next = text[k];
+    if (isLower(next) || next === ',' || next === ';') {
+      i = j - 1;
+      continue;
+    }
+    if (c === '.' && j === i + 1) {
+      // the word before the period
+      let w = i;
+      while (w > start && !isSpace(text[w - 1]) && !'"“(‘\''.includes(text[w - 1])) w--;
+      const word = text.slice(w, i).toLowerCase();
+      if (/^\p{L}$/u.test(word) || SENT_ABBREV.has(word) || /^(\p{L}\.)+\p{L}$/u.test(word)) {
+        i = j - 1;
+        continue;
+      }
+    }
+    push(j);
+    i = j - 1;
+  }
+  push(n);
+  return out;
+}
+
+function pushBounded(text: string, s: number, e: number, out: Span[]): void {
+  while (e - s > MAX_PIECE) {
+    let cut = s + MAX_PIECE;
+    for (let i = cut; i > s + MAX_PIECE / 2; i--) {
+      if (isSpace(text[i - 1])) {
+        cut = i;
+        break;
+      }
+    }
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    let ce = cut;
+    while (ce > s && isSpace(text[ce - 1])) ce--;
+    if (ce > s) out.push({ start: s, end: ce });
+    s = cut;
+    while (s < e && isSpace(text[s])) s++;
+  }
+  if (e > s) out.push({ start: s, end: e });
+}
+
+// ---------------------------------------------------------------------------
+// Tokens from compromise (term level, own offsets)
+// ---------------------------------------------------------------------------
+
+interface Tok {
+  text: string;
+  start: number;
+  end: number;
+  /** characters between this token and the next */
+  post: string;
+  pre: string;
+  tags: Set<string>;
+  lower: string;
+  /** first token of a sentence or right after an opening quote, colon or dash */
+  initial: boolean;
+  sentence: number;
+  next?: Tok;
+}
+
+interface Term {
+  text: string;
+  pre: string;
+  post: string;
+  tags: Set<string>;
+}
+
+function tokensOf(text: string, sentences: Span[], allCaps: boolean): Tok[] {
+  const toks: Tok[] = [];
+  const source = allCaps ? recase(text) : text;
+  sentences.forEach((s, si) => {
+    const piece = source.slice(s.start, s.end);
+    if (!/\p{L}/u.test(piece)) return;
+    let doc: { document: Term[][] };
+    try {
+      doc = nlp(piece) as unknown as { document: Term[][] };
+    } catch {
+      return;
+    }
+    let cursor = 0;
+    let first = true;
+    for (const sent of doc.document) {
+      for (const term of sent) {
+        const t = term.text;
+        if (!t) continue;
+        const at = piece.indexOf(t, cursor);
+        if (at < 0 || at - cursor > 200) continue;
+        const prev = toks.length && toks[toks.length - 1].sentence === si ? toks[toks.length - 1] : undefined;
+        const preText = piece.slice(cursor, at);
+        const initial = first || !prev || /["“‘(:—–]\s*$/.test(preText) || /["“‘(:—–]\s*$/.test(prev.post);
+        const start = s.start + at;
+        toks.push({
+          text: text.slice(start, start + t.length),
+          start,
+          end: start + t.length,
+          pre: preText,
+          post: '',
+          tags: term.tags instanceof Set ? term.tags : new Set(),
+          lower: t.toLowerCase(),
+          initial,
+          sentence: si,
+        });
+        if (prev) {
+          prev.post = preText;
+          prev.next = toks[toks.length - 1];
+        }
+        cursor = at + t.length;
+        first = false;
+      }
+    }
+    if (toks.length && toks[toks.length - 1].sentence === si) toks[toks.length - 1].post = piece.slice(cursor);
+  });
+  return toks;
+}
+
+/** "LEICESTERSHIRE TAKE OVER" → "Leicestershire Take Over" (same length; dotted acronyms kept). */
+function recase(text: string): string {
+  return text.replace(/[\p{L}'’.-]+/gu, (w) => {
+    if (w.includes('.') || w.length < 2) return w;
+    let out = w[0];
+    for (let i = 1; i < w.length; i++) {
+      const l = w[i].toLowerCase();
+      out += l.length === 1 ? l : w[i];
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Name candidates
+// ---------------------------------------------------------------------------
+
+const CONNECTORS = set('de,da,di,du,del,della,der,den,van,von,ter,ten,le,la,al,el,bin,ibn,bint,abu,dos,das,y,zu,st,mac');
+const PROPER_TAGS = ['Person', 'Place', 'Organization', 'FirstName', 'LastName', 'Country', 'City', 'Region', 'Honorific', 'MaleName', 'FemaleName'];
+
+function bare(tok: Tok): string {
+  return tok.lower.replace(/[’']s$/, '').replace(/\.$/, '');
+}
+
+function startsUpper(t: string): boolean {
+  const c = t[0];
+  return c !== undefined && isUpper(c);
+}
+
+function isAcronym(t: string): boolean {
+  return /^(?:\p{Lu}\.){2,5}$/u.test(t) || /^(?:\p{Lu}\.)+\p{Lu}$/u.test(t) || (/^\p{Lu}{2,6}$/u.test(t) && !/^(?:I|II|III|IV|VI|VII|VIII|IX|XI|XII|OK|TV|AM|PM)$/.test(t));
+}
+
+function isInitial(tok: Tok): boolean {
+  return /^\p{Lu}$/u.test(tok.text) && tok.post.startsWith('.');
+}
+
+/** Is this token part of a proper name in its context? */
+function namey(tok: Tok, headline: boolean): boolean {
+  if (!startsUpper(tok.text)) return false;
+  const key = bare(tok);
+  if (HONORIFICS.has(key) && tok.post.startsWith('.')) return true;
+  if (/^\p{Lu}$/u.test(tok.text) && tok.post.startsWith('.')) return true;
+  if (NOT_NAMES.has(key) && !(tok.tags.has('Person') && !tok.tags.has('Pronoun') && key !== 'i' && key.length > 2 && !tok.tags.has('Date'))) return false;
+  if (tok.tags.has('Date') || tok.tags.has('Month') || tok.tags.has('WeekDay')) return false;
+  if (tok.tags.has('Pronoun')) return false;
+  if (/^\p{Lu}$/u.test(tok.text)) return tok.post.startsWith('.') || !tok.initial;
+  const proper = PROPER_TAGS.some((t) => tok.tags.has(t)) || tok.tags.has('ProperNoun') || tok.tags.has('Acronym');
+  if (headline) {
+    if (!proper && ![...tok.tags].every((g) => g === 'Noun' || g === 'Singular')) return false;
+    return !(tok.tags.has('Verb') || tok.tags.has('Preposition') || tok.tags.has('Conjunction') || tok.tags.has('Determiner') || tok.tags.has('Adverb'));
+  }
+  if (tok.initial) {
+    if (tok.next && SPEECH.has(tok.next.lower) && !tok.tags.has('Plural') && [...tok.tags].every((g) => g === 'Noun' || g === 'Singular' || g === 'ProperNoun')) return true;
+    if (TITLE_HEADS.has(key) || TITLE_MODIFIERS.has(key)) return true;
+    if (lookupPlace(tok.text)) return true;
+    return proper && !tok.tags.has('Verb') && !tok.tags.has('Adverb') && !tok.tags.has('Preposition') && !tok.tags.has('Conjunction') && !tok.tags.has('Determiner');
+  }
+  return true;
+}
+
+function commonWord(t: Tok): boolean {
+  if (PROPER_TAGS.some((g) => t.tags.has(g)) || t.tags.has('Acronym')) return false;
+  return ['Verb', 'Adjective', 'Preposition', 'Determiner', 'Adverb', 'Conjunction', 'Pronoun', 'Plural', 'Uncountable'].some((g) => t.tags.has(g));
+}
+
+/** Does the run continue from a to b (nothing but a space between them)? */
+function joins(a: Tok, b: Tok): boolean {
+  if (a.sentence !== b.sentence) return false;
+  const p = a.post;
+  if (p === ' ' || p === '\u00a0') return true;
+  if (p === '. ' && (isInitial(a) || (HONORIFICS.has(bare(a)) && !a.text.includes('.')) || /^(?:st|mt|ft|jr|sr|co|inc|corp|bros|gen|lt|col|maj|capt|sgt|adm|gov|sen|rep|brig)$/.test(a.lower))) return true;
+  if (p === '-' || p === '&' || p === ' & ') return true;
+  if (p === '.' && a.text.length === 1) return true;
+  return false;
+}
+
+interface Run {
+  toks: Tok[];
+}
+
+function runs(toks: Tok[], headline: boolean): Run[] {
+  const out: Run[] = [];
+  let cur: Tok[] = [];
+  const flush = () => {
+    if (cur.length) out.push({ toks: cur });
+    cur = [];
+  };
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const ok = namey(t, headline) || (cur.length > 0 && t.lower === '&');
+    if (ok) {
+      if (cur.length && !joins(cur[cur.length - 1], t)) flush();
+      cur.push(t);
+      if (/[’']s$/i.test(t.text) || (/s$/.test(t.text) && /^[’']/.test(t.post))) flush();
+      continue;
+    }
+    // connectors inside a name: "Charles de Gaulle", "Bashar al-Assad", "Bank of England"
+    if (cur.length && i + 1 < toks.length && joins(cur[cur.length - 1], t) && joins(t, toks[i + 1]) && namey(toks[i + 1], headline)) {
+      const key = t.lower;
+      const head = bare(cur[cur.length - 1]);
+      const firstKey = bare(cur[0]);
+      if (CONNECTORS.has(key) && !headline) {
+        cur.push(t);
+        continue;
+      }
+      if (key === 'of' && cur.length <= 3 && (ORG_OF.has(head) || ORG_OF.has(firstKey) || (PLACE_FIRST.has(head) && cur.length === 1 && /^(gulf|bay|sea|isle|strait|republic|kingdom|state|province|city|cape)$/.test(head)) || /^(university|bank|ministry|department)$/.test(head))) {
+        cur.push(t);
+        continue;
+      }
+      if ((key === 'and' || key === 'of' || key === 'the') && lookupPlace(cur.map((x) => x.text).join(' ') + ' ' + t.text + ' ' + toks[i + 1].text)) {
+        cur.push(t);
+        continue;
+      }
+    }
+    // a lower-case connector opening a name: "al-Assad"
+    if (!cur.length && (t.lower === 'al' || t.lower === 'el') && t.post === '-' && i + 1 < toks.length && startsUpper(toks[i + 1].text)) {
+      cur.push(t);
+      continue;
+    }
+    flush();
+  }
+  flush();
+  return out;
+}
+
+const PLACE_TAIL = /^(?:\s+(?:metro|subway|underground|railway|train|bus|police|power|nuclear)\s+station|\s+(?:station|airport|square|stadium))\b/;
+
+interface Classified {
+  type?: EntityType;
+  confidence: number;
+  source: string;
+}
+
+function classify(toks: Tok[], text: string, prev: Tok | undefined, next: Tok | undefined, hasTitle: boolean, headline: boolean, allCapsPara: boolean): Classified {
+  const name = toks.map((t) => t.text).join(' ');
+  const surface = text.slice(toks[0].start, toks[toks.length - 1].end);
+  const key = bare({ ...toks[0], lower: surface.toLowerCase() } as Tok).replace(/\s+/g, ' ');
+  const lowerName = name.toLowerCase().replace(/\./g, '');
+  const last = bare(toks[toks.length - 1]);
+  const first = bare(toks[0]);
+  if (SEATS.has(lowerName) || SEATS.has(key)) {
+    const the = prev?.lower === 'the';
+    if (the || /^(downing street|capitol hill|whitehall|foggy bottom|zhongnanhai|wall street|westminster)$/.test(lowerName)) return { type: 'organization', confidence: 0.9, source: 'seat' };
+  }
+  if (toks.length === 1 && !allCapsPara && isAcronym(toks[0].text)) {
+    const plain = toks[0].text.replace(/\./g, '').toLowerCase();
+    if (PLACE_ACRONYMS.has(plain)) return { type: 'place', confidence: 0.9, source: 'acronym-place' };
+    if (lookupPlace(toks[0].text)) return { type: 'place', confidence: 0.8, source: 'gazetteer' };
+    if (toks[0].tags.has('Person')) return { type: 'person', confidence: 0.5, source: 'acronym-person' };
+    return { type: 'organization', confidence: 0.75, source: 'acronym' };
+  }
+  if (hasTitle) return { type: 'person', confidence: 0.95, source: 'title' };
+  if (ORG_NAMES.has(lowerName)) return { type: 'organization', confidence: 0.85, source: 'org-name' };
+  if (toks.length === 1 && prev?.lower === 'the' && /^(west|east|north|south|midwest|gulf)$/.test(first)) return { type: 'place', confidence: 0.6, source: 'region' };
+  const place = lookupPlace(surface.replace(/[’']s$/, ''));
+  if (place) return { type: 'place', confidence: 0.9, source: 'gazetteer' };
+  if (toks.length > 1 && (ORG_HEADS.has(last) || ORG_OF.has(first) && toks.some((t) => t.lower === 'of'))) {
+    if (last === 'city' || last === 'county') {
+      if (lookupPlace(toks.slice(0, -1).map((t) => t.text).join(' '))) return { type: 'organization', confidence: 0.6, source: 'org-head' };
+    } else if (!(last === 'post' || last === 'times' || last === 'trade' || last === 'international') || toks.length > 1) {
+      return { type: 'organization', confidence: 0.85, source: 'org-head' };
+    }
+  }
+  if (toks.length > 1 && last === 'state') {
+    return lookupPlace(toks.slice(0, -1).map((t) => t.text).join(' ')) ? { type: 'place', confidence: 0.7, source: 'place-head' } : { type: 'organization', confidence: 0.6, source: 'org-head' };
+  }
+  if (toks.length > 1 && (PLACE_HEADS.has(last) || /^(mount|mt|lake|cape|fort|gulf|isle)$/.test(first))) return { type: 'place', confidence: 0.8, source: 'place-head' };
+  if (PLACE_TAIL.test(text.slice(toks[toks.length - 1].end, toks[toks.length - 1].end + 40))) return { type: 'place', confidence: 0.8, source: 'place-tail' };
+  if (toks.length >= 2 && isInitial(toks[0]) && !isInitial(toks[toks.length - 1]) && toks[toks.length - 1].text.length > 1) return { type: 'person', confidence: 0.85, source: 'initials' };
+  for (let i = 1; i + 1 < toks.length; i++) {
+    if (isInitial(toks[i]) && !isInitial(toks[i + 1])) return { type: 'person', confidence: 0.9, source: 'initials' };
+  }
+  let per = 0;
+  let loc = 0;
+  let org = 0;
+  toks.forEach((t, i) => {
+    if (t.tags.has('FirstName') || t.tags.has('MaleName') || t.tags.has('FemaleName')) per += i === 0 ? 2 : 0.5;
+    else if (t.tags.has('LastName')) per += 1.2;
+    else if (t.tags.has('Person') || t.tags.has('Honorific')) per += 0.8;
+    if (t.tags.has('Country') || t.tags.has('City') || t.tags.has('Region')) loc += 1.5;
+    else if (t.tags.has('Place')) loc += 1;
+    if (t.tags.has('Organization')) org += 0.8;
+  });
+  if (ORG_HEADS.has(last) && toks.length === 1 && /^(party|union|council|parliament|congress|senate|army|navy|police|government|cabinet|court|church|ministry|university)$/.test(last)) {
+    return { type: undefined, confidence: 0, source: 'common-head' };
+  }
+  const prevRole = prev && !startsUpper(prev.text) && (ROLE_NOUNS.has(prev.lower) || ROLE_NOUNS.has(prev.lower.replace(/s$/, '')));
+  const speech = (prev && SPEECH.has(prev.lower)) || (next && SPEECH.has(next.lower));
+  if (per > loc && per > org && per >= 1) return { type: 'person', confidence: Math.min(0.85, 0.55 + per * 0.1) + (prevRole ? 0.1 : 0), source: 'tags-person' };
+  if (loc > 0 && loc >= org && loc >= per) return { type: 'place', confidence: headline ? 0.6 : 0.7, source: 'tags-place' };
+  if (org > 0 && org > per) return { type: 'organization', confidence: 0.5, source: 'tags-org' };
+  if (prevRole) return { type: 'person', confidence: 0.65, source: 'role' };
+  if (speech && toks.length >= 2) return { type: 'person', confidence: 0.5, source: 'speech' };
+  if (/^,\s*(?:aged\s+)?\d{1,3}\s*[,.)]/.test(text.slice(toks[toks.length - 1].end, toks[toks.length - 1].end + 12))) return { type: 'person', confidence: 0.8, source: 'age' };
+  if (per > 0) return { type: 'person', confidence: 0.45, source: 'tags-person-weak' };
+  return { type: undefined, confidence: toks.length > 1 ? 0.35 : 0.25, source: 'capitalised' };
+}
+
+/** Peel a leading honorific or title off a run; returns the number of tokens peeled. */
+function peelTitle(toks: Tok[]): number {
+  // honorific abbreviations: "Mr.", "Lt. Gen."
+  let i = 0;
+  let lastHead = 0;
+  while (i < toks.length - 1) {
+    const k = bare(toks[i]);
+    if (HONORIFICS.has(k) || TITLE_HEADS.has(k)) {
+      i++;
+      lastHead = i;
+      continue;
+    }
+    if (TITLE_MODIFIERS.has(k)) {
+      i++;
+      continue;
+    }
+    break;
+  }
+  return lastHead;
+}
+
+function isDemonymRun(toks: Tok[], text: string): boolean {
+  if (toks.length > 2) return false;
+  const k = toks.map((t) => bare(t)).join(' ');
+  if (DEMONYMS.has(k)) return true;
+  if (toks.length === 2 && /^(north|south|east|west|central|latin|northern|southern|eastern|western|iraqi|afghan|arab|black|white)$/.test(bare(toks[0])) && (DEMONYMS.has(bare(toks[1])) || toks[1].tags.has('Demonym'))) return true;
+  if (toks.length === 1 && toks[0].tags.has('Demonym')) return true;
+  // "Belarusian capital": an -ian/-ese/-ish adjective before a lower-case word
+  if (toks.length === 1 && /(?:ian|ean|ese|ish|ic|an|i)$/.test(k) && !toks[0].tags.has('Person') && !lookupPlace(toks[0].text)) {
+    const after = text.slice(toks[0].end, toks[0].end + 2);
+    if (/^ \p{Ll}/u.test(after) && (toks[0].tags.has('Demonym') || toks[0].tags.has('Adjective') || /(?:ian|ese|ish)$/.test(k))) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Pronouns and descriptors
+// ---------------------------------------------------------------------------
+
+const PRONOUN_RE = /\b(he|him|his|himself|she|her|hers|herself|they|them|their|theirs|themselves|it|its|itself)\b/giu;
+function pronouns(text: string): PronounToken[] {
+  const out: PronounToken[] = [];
+  PRONOUN_RE.lastIndex = 0;
+  for (let m = PRONOUN_RE.exec(text); m; m = PRONOUN_RE.exec(text)) {
+    const w = m[1].toLowerCase();
+    const gender: PronounToken['gender'] = /^(he|him|his|himself)$/.test(w)
+      ? 'male'
+      : /^(she|her|hers|herself)$/.test(w)
+        ? 'female'
+        : /^(it|its|itself)$/.test(w)
+          ? 'neutral'
+          : 'plural';
+    out.push({ start: m.index, end: m.index + m[0].length, text: m[0], gender });
+  }
+  return out;
+}
+
+const AGE_RE = /^,\s*(?:aged\s+)?(\d{1,3})\s*(?=[,.;)]|$)|^\s*\((\d{1,3})\)/;
+const APPOS_RE = /^,\s+((?:a|an|the|who|whose|which|one of|now|then|former|currently|also)\b[^,;:"“”()—]{1,160})(?=[,;.]|$|—)/i;
+const REPORTING = /\b(said|says|told|added|reported|according|announced|wrote)\b/;
+
+function descriptorsFor(index: number, cand: NameCandidate, text: string, names: NameCandidate[], out: DescriptorCandidate[]): void {
+  let pos = cand.end;
+  if (cand.possessive) return;
+  const title = cand.prefix && !HONORIFICS.has(cand.prefix.text.replace(/\.$/, '').toLowerCase());
+  if (title && cand.prefix) {
+    const of = /^ of ((?:the )?\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*){0,4})/u.exec(text.slice(pos, pos + 80));
+    const prefixText = cand.prefix.text;
+    if (of) {
+      const placeText = of[1].replace(/[’']s$/, '');
+      out.push({ start: cand.prefix.start, end: pos + 4 + placeText.length, text: `${prefixText} of ${placeText}`, name: index, kind: 'title' });
+      pos += 4 + placeText.length;
+    } else {
+      out.push({ ...cand.prefix, name: index, kind: 'title' });
+    }
+  }
+  if (cand.type !== undefined && cand.type !== 'person' && cand.type !== 'place') return;
+  const rest = text.slice(pos, pos + 200);
+  const age = AGE_RE.exec(rest);
+  if (age && cand.type !== 'place') {
+    const digits = age[1] ?? age[2];
+    const value = Number(digits);
+    if (value > 0 && value < 120) {
+      const at = pos + rest.indexOf(digits, 1);
+      out.push({ start: at, end: at + digits.length, text: digits, name: index, kind: 'age' });
+      pos = at + digits.length;
+    }
+  }
+  const ap = APPOS_RE.exec(text.slice(pos, pos + 200));
+  if (ap) {
+    const phrase = ap[1].trim().replace(/\.$/, '');
+    const words = phrase.split(/\s+/);
+    const at = pos + ap[0].indexOf(ap[1]);
+    const startsName = names.some((n) => n.start > at && n.start <= at + words[0].length + 1 && n.type !== undefined);
+    if (words.length <= 24 && !REPORTING.test(phrase) && !startsName) {
+      const kind = /^(who|whose|which)\b/i.test(phrase) ? 'relative' : 'appositive';
+      out.push({ start: at, end: at + phrase.length, text: phrase, name: index, kind });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Paragraph analysis
+// ---------------------------------------------------------------------------
+
+const HEADLINE_LOWER = set('with,from,into,onto,upon,over,than,that,amid,near,past,like,when,after,before,about,under,versus,without');
+
+function headlineStyle(text: string): { titleCase: boolean; allCaps: boolean } {
+  let upper = 0;
+  let lower = 0;
+  let capWords = 0;
+  let words = 0;
+  let sentenceEnd = false;
+  let lowerLong = 0;
+  const sample = text.length > 400 ? text.slice(0, 400) : text;
+  for (const m of sample.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
+    const w = m[0];
+    for (const ch of w) {
+      if (isUpper(ch)) upper++;
+      else if (isLower(ch)) lower++;
+    }
+    if (w.length > 3 || /^\p{Lu}/u.test(w)) {
+      words++;
+      if (/^\p{Lu}/u.test(w)) capWords++;
+      else if (!HEADLINE_LOWER.has(w)) lowerLong++;
+    }
+  }
+  if (/\p{Ll}{2}[.!?]["”’]?\s+\p{Lu}\p{Ll}/u.test(sample)) sentenceEnd = true;
+  const allCaps = upper >= 4 && upper > 4 * lower;
+  const titleCase = allCaps || (words >= 2 && capWords >= 2 && lowerLong === 0 && !sentenceEnd && text.length < 300);
+  return { titleCase, allCaps };
+}
+
+/** Analyse one paragraph: sentences, name candidates, pronouns, descriptors. Offsets are relative. */
+export function analyzeParagraphNlp(text: string): ParagraphNlp {
+  const empty: ParagraphNlp = { sentences: [], names: [], pronouns: [], descriptors: [], titleCase: false };
+  if (!text || !/\p{L}/u.test(text)) {
+    if (text && text.trim()) empty.sentences = splitSentences(text);
+    return empty;
+  }
+  const sentences = splitSentences(text);
+  const style = headlineStyle(text);
+  const allCaps = style.allCaps;
+  const toks = tokensOf(text, sentences, allCaps);
+  // title case only when capitalised common words show it (a line of names and numbers is not a headline)
+  const titleCase = allCaps || (style.titleCase && toks.some((t) => startsUpper(t.text) && commonWord(t)));
+  const names: NameCandidate[] = [];
+  const index = new Map<Tok, number>();
+  toks.forEach((t, i) => index.set(t, i));
+  for (const run of runs(toks, titleCase)) {
+    for (const part of splitRun(run.toks)) emit(part, toks, index, text, titleCase, allCaps, names);
+  }
+  names.sort((a, b) => a.start - b.start);
+  const descriptors: DescriptorCandidate[] = [];
+  names.forEach((c, i) => descriptorsFor(i, c, text, names, descriptors));
+  roleAffiliations(names, toks, index, text, descriptors);
+  return { sentences, names, pronouns: pronouns(text), descriptors, titleCase };
+}
+
+/** Split a run where a new name clearly starts: "Minsk Belarus" never, but "U.N. Envoy" style stays. */
+function splitRun(toks: Tok[]): Tok[][] {
+  // a hyphen-joined run of two places/countries ("Belarus-Russia") stays one token sequence; fine
+  return [toks];
+}
+
+function emit(toks: Tok[], all: Tok[], index: Map<Tok, number>, text: string, headline: boolean, allCaps: boolean, names: NameCandidate[]): void {
+  // drop leading "The"/"A" and trailing connectors
+  while (toks.length && (NOT_NAMES.has(bare(toks[0])) && !HONORIFICS.has(bare(toks[0])))) toks = toks.slice(1);
+  while (toks.length && (CONNECTORS.has(toks[toks.length - 1].lower) || toks[toks.length - 1].lower === 'of' || toks[toks.length - 1].lower === '&')) toks = toks.slice(0, -1);
+  if (!toks.length) return;
+  const peeled = peelTitle(toks);
+  let prefix: NameCandidate['prefix'];
+  let body = toks;
+  if (peeled > 0) {
+    const p0 = toks[0];
+    const pl = toks[peeled - 1];
+    const pEnd = pl.end + (pl.post.startsWith('.') && !pl.text.endsWith('.') ? 1 : 0);
+    prefix = { start: p0.start, end: pEnd, text: text.slice(p0.start, pEnd) };
+    body = toks.slice(peeled);
+  }
+  // "Russian President Boris Yeltsin", "American Nate Miller": a leading nationality is not part of the name
+  let lead = 0;
+  const lastKey = bare(body[body.length - 1]);
+  const keepLead = ORG_HEADS.has(lastKey) || PLACE_HEADS.has(lastKey) || lastKey === 'state' || lookupPlace(text.slice(body[0].start, body[body.length - 1].end)) !== undefined;
+  while (!keepLead && lead < body.length - 1 && (DEMONYMS.has(bare(body[lead])) || body[lead].tags.has('Demonym') || /^(former|late|then|co-\p{L}+)$/u.test(bare(body[lead])))) lead++;
+  if (lead > 0 && lead < body.length) {
+    body = body.slice(lead);
+    if (!prefix) {
+      const again = peelTitle(body);
+      if (again > 0) {
+        const pl = body[again - 1];
+        const pEnd = pl.end + (pl.post.startsWith('.') && !pl.text.endsWith('.') ? 1 : 0);
+        prefix = { start: toks[0].start, end: pEnd, text: text.slice(toks[0].start, pEnd) };
+        body = body.slice(again);
+      }
+    }
+  }
+  if (!body.length) return;
+  if (body.length > 1 && EVENT_HEADS.has(bare(body[body.length - 1]))) return;
+  // a title with nothing usable after it ("President Trump" keeps Trump; "Prime Minister" alone is not a name)
+  if (!prefix && body.length === 1 && (TITLE_HEADS.has(bare(body[0])) || HONORIFICS.has(bare(body[0])))) return;
+  if (!prefix && isDemonymRun(body, text)) return;
+  if (body.every((t) => NOT_NAMES.has(bare(t)))) return;
+  const first = body[0];
+  const last = body[body.length - 1];
+  let end = last.end;
+  let possessive = false;
+  const m = /[’']s$/i.exec(last.text);
+  if (m && last.text.length > 2) {
+    end -= 2;
+    possessive = true;
+  } else if (/s$/.test(last.text) && /^[’']/.test(last.post) && !/^[’']\p{L}/u.test(last.post)) {
+    possessive = true;
+  }
+  const prev = all[(index.get(toks[0]) ?? 0) - 1];
+  const next = all[(index.get(last) ?? 0) + 1];
+  const prevOk = prev && prev.sentence === first.sentence ? prev : undefined;
+  const nextOk = next && next.sentence === last.sentence ? next : undefined;
+  const cls = classify(body, text, prevOk, nextOk, prefix !== undefined && !isHonorificOnlyTitle(prefix.text, body), headline, allCaps);
+  if (cls.source === 'common-head') return;
+  if (headline && body.length > 1 && cls.confidence < 0.8 && !prefix) {
+    // a headline's capitalised run is mostly common words: keep its parts, the article level decides
+    for (const t of body) emit([t], all, index, text, headline, allCaps, names);
+    return;
+  }
+  let spanEnd = end;
+  if (cls.source === 'place-tail') {
+    const tail = PLACE_TAIL.exec(text.slice(end, end + 40));
+    if (tail) spanEnd = end + tail[0].length;
+  }
+  if ((cls.type === 'place' || (cls.type === undefined && !headline && body.length === 1)) && teamContext(text, first.start, spanEnd)) {
+    const facts = lookupPlace(text.slice(first.start, end));
+    if (!facts || facts.kind !== 'country') {
+      cls.confidence = cls.type === 'place' ? 0.8 : 0.6;
+      cls.type = 'organization';
+      cls.source = 'team';
+    }
+  }
+  const cand: NameCandidate = {
+    start: first.start,
+    end: spanEnd,
+    text: text.slice(first.start, spanEnd),
+    type: cls.type,
+    confidence: Math.min(1, cls.confidence),
+    source: cls.source,
+  };
+  if (prefix) cand.prefix = prefix;
+  if (possessive) cand.possessive = true;
+  names.push(cand);
+}
+
+const TEAM_AFTER = /^(?:[’']s)?\s+(?:\d{1,3}(?![\d/-]\d{2}-)|beat|beats|drew|draw|draws|lost|won|win|wins|lead|led|closed|reached|captain|all-rounder|batsman|bowler|skipper|coach|manager|striker|midfielder|defender|goalkeeper|winger|fans|side|team|squad|player|players|supporters|\(\d)/;
+const TEAM_BEFORE = /(?:\b(?:beat|beating|v|vs\.?|drew with|draw with|lost to|losing to|win over|victory over|defeat by|defeat to|defeated|home to|joined|join|signed for|moved to|move to)|^\d{1,3}(?:-\d{1,3})?)\s+$/;
+
+/** A sports context: "Essex 372", "beat Somerset", "Surrey captain". Teams named after places are organisations. */
+function teamContext(text: string, start: number, end: number): boolean {
+  const after = text.slice(end, end + 24);
+  if (/^\s+\d{4}-\d\d-\d\d/.test(after) || /^\s+\d{4}\b/.test(after)) return false;
+  if (TEAM_AFTER.test(after)) return true;
+  return TEAM_BEFORE.test(text.slice(Math.max(0, start - 20), start));
+}
+
+function isHonorificOnlyTitle(_prefix: string, _body: Tok[]): boolean {
+  return false;
+}
+
+/** "Surrey captain Chris Lewis": the name before a role noun is the person's affiliation. */
+function roleAffiliations(names: NameCandidate[], toks: Tok[], index: Map<Tok, number>, text: string, out: DescriptorCandidate[]): void {
+  const byStart = new Map<number, number>();
+  names.forEach((n, i) => byStart.set(n.start, i));
+  const byEnd = new Map<number, number>();
+  names.forEach((n, i) => byEnd.set(n.end, i));
+  names.forEach((n, i) => {
+    if (n.type !== 'person' || n.prefix) return;
+    // token right before the name
+    const before = text.slice(Math.max(0, n.start - 40), n.start);
+    const m = /(\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*)*) ((?:[a-z-]+ )?[a-z-]+) $/u.exec(before);
+    if (!m || !ROLE_NOUNS.has(m[2].split(' ').pop() ?? '')) return;
+    const orgEnd = n.start - m[2].length - 2;
+    const org = byEnd.get(orgEnd);
+    if (org === undefined || names[org].type === 'person') return;
+    const roleStart = n.start - m[2].length - 1;
+    out.push({ start: roleStart, end: roleStart + m[2].length, text: m[2], name: i, kind: 'role' });
+    out.push({ start: names[org].start, end: names[org].end, text: names[org].text, name: i, kind: 'affiliation' });
+  });
+  void toks;
+  void index;
+}

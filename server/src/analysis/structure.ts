@@ -1,0 +1,225 @@
+import type {
+  BoilerplateBlock,
+  BoilerplateKind,
+  Paragraph,
+  ParagraphAnalysis,
+  ParagraphKind,
+  ParagraphSlice,
+  Span,
+  Structure,
+  TextSpan,
+} from './types';
+
+/** Scraper and site furniture recognised as a whole paragraph (case-insensitive). */
+const FURNITURE: [RegExp, BoilerplateKind][] = [
+  [/^(source( link)?|original source|view (the )?original( article)?|read (the )?original( article)?)\s*[:.]?$/i, 'source-link'],
+  [/^(check also|related( articles| stories| posts| coverage| news)?|read more|more from [^.]{1,40}|you (may|might) also like|recommended( for you)?|see also|trending( now)?|most (read|popular)|also read|further reading)\s*[:.…]*$/i, 'related'],
+  [/^(advertisement|ad|sponsored( content)?|story continues below( advertisement)?|continue reading( the main story)?|scroll to continue( with content)?)\s*[:.…]*$/i, 'advertisement'],
+  [/^(share( this)?( article| story| post)?( on [a-z ]+)?|click to share[^.]{0,60}|(follow|like) us on [^.]{1,60}|sign up (for|to) [^.]{1,80}|subscribe( to [^.]{1,60})?|tweet( this)?|email( this)?|print( this)?( article)?|copy link|leave a comment|comments?( \(\d+\))?)\s*[:.!…]*$/i, 'share'],
+];
+
+/** Markers after which the rest is related-article headlines until a body-like paragraph. */
+const RELATED_MARKERS = new Set(['related']);
+
+const DATELINE =
+  /^((?:[A-Z][A-Z.'’-]*)(?:[ -](?:[A-Z][A-Z.'’-]*))*(?:, (?:[A-Z][A-Za-z.'’-]*)(?: [A-Z][A-Za-z.'’-]*)*)?)(?: ?\([^()\n]{1,40}\))? ?(?:—|–|--| - |-(?= ))\s*/;
+const DATE_ONLY_DATELINE = /^([A-Z][A-Z .'’-]{1,40}?)\s+(?:\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2},? \d{4})$/;
+const BYLINE = /^by\s+(\p{Lu}[\p{L}.'’ -]*(?:(?:,| and| &) \p{Lu}[\p{L}.'’ -]*)*)(?:[,|—–-].*)?$/iu;
+const CREDIT = /^(\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*)+)(?:(?:,| and) \p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*)+)* (?:reported|contributed( reporting)?|wrote|edited)\b/u;
+const CREDIT_NAME = /\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*)+/gu;
+const HEADING_MARKUP = /^#{1,6} /;
+
+function normalize(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** A line that reads like a title: short and not ending a sentence. */
+function titleLike(text: string): boolean {
+  return text.length <= 250 && !/[.;,]["”’»)]*$/.test(text.trim());
+}
+
+/** A paragraph of running prose. */
+function bodyLike(text: string): boolean {
+  return text.length > 120 || /[.!?]["”’»)]*$/.test(text.trim());
+}
+
+/**
+ * Headline, dateline, byline, sections and boilerplate of an article.
+ * Works on the paragraph slices only: cheap, and independent of the language analysis
+ * except for sentence spans.
+ */
+export function detectStructure(text: string, slices: ParagraphSlice[], analyses: ParagraphAnalysis[]): Structure {
+  const kinds: ParagraphKind[] = slices.map(() => 'body');
+  const boilerplateKind = new Map<number, BoilerplateKind>();
+  const structure: Structure = { sections: [], paragraphs: [], boilerplate: [] };
+  const normal = slices.map((s) => normalize(s.text));
+
+  // Headline: the first paragraph when it reads like a title (markdown "# " or a short unpunctuated line).
+  let first = 0;
+  if (slices.length > 1 || (slices.length === 1 && HEADING_MARKUP.test(slices[0].text))) {
+    const s = slices[0];
+    if (s && (HEADING_MARKUP.test(s.text) || (titleLike(s.text) && !DATELINE_START(s.text) && !BYLINE.test(s.text)))) {
+      kinds[0] = 'headline';
+      const offset = HEADING_MARKUP.test(s.text) ? s.text.indexOf(' ') + 1 : 0;
+      structure.headline = span(text, s.start + offset, s.end);
+      first = 1;
+      // the scraper's copies of the headline
+      for (let i = 1; i < slices.length; i++) {
+        if (normal[i] === normal[0] || normal[i] === normalize(structure.headline.text)) {
+          kinds[i] = 'boilerplate';
+          boilerplateKind.set(i, 'repeated-headline');
+        }
+      }
+    }
+  }
+
+  // Byline right after the headline ("By Jane Doe and John Roe").
+  for (let i = first; i < Math.min(slices.length, first + 4); i++) {
+    if (kinds[i] !== 'body') continue;
+    const s = slices[i];
+    const m = s.text.length <= 200 ? BYLINE.exec(s.text) : null;
+    if (m) {
+      kinds[i] = 'byline';
+      const namesStart = s.start + s.text.indexOf(m[1]);
+      structure.byline = { ...span(text, s.start, s.end), authors: splitNames(text, namesStart, m[1]) };
+    }
+    break;
+  }
+
+  // Dateline: at the start of the first body paragraph, or a paragraph of its own ("LONDON 1996-08-30").
+  for (let i = first; i < Math.min(slices.length, first + 6); i++) {
+    if (kinds[i] !== 'body') continue;
+    const s = slices[i];
+    const own = DATE_ONLY_DATELINE.exec(s.text);
+    if (own) {
+      kinds[i] = 'dateline';
+      structure.dateline = { ...span(text, s.start, s.end), place: span(text, s.start, s.start + own[1].trimEnd().length) };
+      break;
+    }
+    const m = DATELINE.exec(s.text);
+    if (m && /\p{Lu}{2}/u.test(m[1]) && m[1].replace(/[^\p{Lu}]/gu, '').length >= 2) {
+      const dash = m[0].trimEnd();
+      structure.dateline = { ...span(text, s.start, s.start + dash.length), place: span(text, s.start, s.start + m[1].length) };
+      break;
+    }
+    if (bodyLike(s.text)) break;
+  }
+
+  // Furniture, related-article blocks, and lines repeated verbatim.
+  const seen = new Map<string, number>();
+  let inRelated = false;
+  for (let i = first; i < slices.length; i++) {
+    if (kinds[i] === 'byline' || kinds[i] === 'dateline') continue;
+    const s = slices[i];
+    if (inRelated) {
+      if (bodyLike(s.text) && s.text.length > 200) inRelated = false;
+      else {
+        kinds[i] = 'boilerplate';
+        boilerplateKind.set(i, 'related');
+        continue;
+      }
+    }
+    if (kinds[i] === 'boilerplate') continue;
+    const furniture = s.text.length <= 100 ? FURNITURE.find(([re]) => re.test(s.text.trim())) : undefined;
+    if (furniture) {
+      kinds[i] = 'boilerplate';
+      boilerplateKind.set(i, furniture[1]);
+      if (RELATED_MARKERS.has(furniture[1])) inRelated = true;
+      continue;
+    }
+    const key = normal[i];
+    if (key.length >= 12 && seen.has(key)) {
+      kinds[i] = 'boilerplate';
+      boilerplateKind.set(i, 'repeated-line');
+      continue;
+    }
+    seen.set(key, i);
+  }
+
+  // Credit line at the end ("Andrew Higgins reported from Moscow.") when there is no "By" line.
+  for (let i = slices.length - 1; i >= first && !structure.byline; i--) {
+    if (kinds[i] === 'boilerplate') continue;
+    const s = slices[i];
+    if (s.text.length <= 300 && CREDIT.test(s.text)) {
+      kinds[i] = 'byline';
+      const authors: TextSpan[] = [];
+      const verb = /\b(reported|contributed|wrote|edited)\b/.exec(s.text);
+      // authors: a name before each verb or " and " clause start, skipping place names after "from"
+      for (const clause of s.text.split(/ and (?=\p{Lu})/u)) {
+        const at = s.text.indexOf(clause);
+        const m = new RegExp(CREDIT_NAME.source, 'u').exec(clause);
+        if (m && m.index === 0) authors.push(span(text, s.start + at, s.start + at + m[0].length));
+      }
+      if (verb) structure.byline = { ...span(text, s.start, s.end), authors };
+    }
+    break;
+  }
+
+  // Sections: short title-like lines between body paragraphs, or markdown headings.
+  for (let i = first; i < slices.length; i++) {
+    if (kinds[i] !== 'body') continue;
+    const s = slices[i];
+    const heading = HEADING_MARKUP.test(s.text);
+    const between = kinds[i - 1] === 'body' && kinds[i + 1] === 'body';
+    if (heading || (between && s.text.length <= 80 && titleLike(s.text) && !/["“”]/.test(s.text) && /^\p{Lu}/u.test(s.text))) {
+      kinds[i] = 'subhead';
+      const offset = heading ? s.text.indexOf(' ') + 1 : 0;
+      structure.sections.push(span(text, s.start + offset, s.end));
+    }
+  }
+
+  structure.paragraphs = slices.map((s, i) => ({
+    index: i,
+    start: s.start,
+    end: s.end,
+    kind: kinds[i],
+    sentences: (analyses[i]?.nlp.sentences ?? []).map((x: Span) => ({ start: s.start + x.start, end: s.start + x.end })),
+  }));
+  structure.boilerplate = mergeBoilerplate(text, structure.paragraphs, boilerplateKind);
+  return structure;
+}
+
+function DATELINE_START(text: string): boolean {
+  const m = DATELINE.exec(text);
+  return !!m && m[0].length < text.length;
+}
+
+function span(text: string, start: number, end: number): TextSpan {
+  return { start, end, text: text.slice(start, end) };
+}
+
+function splitNames(text: string, start: number, names: string): TextSpan[] {
+  const out: TextSpan[] = [];
+  const re = /[^,&]+?(?=,| and | & |$)/g;
+  for (let m = re.exec(names); m; m = re.exec(names)) {
+    if (!m[0]) {
+      re.lastIndex++;
+      continue;
+    }
+    const raw = m[0];
+    const lead = raw.length - raw.replace(/^(\s|and\s)+/, '').length;
+    const name = raw.slice(lead).trimEnd();
+    if (name) out.push(span(text, start + m.index + lead, start + m.index + lead + name.length));
+  }
+  return out;
+}
+
+/** Adjacent boilerplate paragraphs of one kind become one block. */
+function mergeBoilerplate(text: string, paragraphs: Paragraph[], kinds: Map<number, BoilerplateKind>): BoilerplateBlock[] {
+  const blocks: BoilerplateBlock[] = [];
+  for (const p of paragraphs) {
+    const kind = kinds.get(p.index);
+    if (!kind) continue;
+    const last = blocks[blocks.length - 1];
+    const prevIndex = last?.paragraphs[last.paragraphs.length - 1];
+    const mergeable = last && prevIndex === p.index - 1 && (last.kind === kind || (last.kind === 'related' && kind !== 'repeated-headline'));
+    if (mergeable) {
+      last.end = p.end;
+      last.text = text.slice(last.start, last.end);
+      last.paragraphs.push(p.index);
+    } else {
+      blocks.push({ ...span(text, p.start, p.end), kind, paragraphs: [p.index] });
+    }
+  }
+  return blocks;
+}

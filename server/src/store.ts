@@ -1,0 +1,124 @@
+import { analyzeArticleAsync, ParagraphCache, type AnalysisOptions } from './analysis/article';
+import type { Article } from './analysis/types';
+
+/** The minimum the store needs of an open document. */
+export interface VersionedText {
+  readonly uri: string;
+  readonly version: number;
+  getText(): string;
+}
+
+interface Entry {
+  version: number;
+  article?: Article;
+  running?: { version: number; promise: Promise<Article | undefined> };
+}
+
+export interface StoreHooks {
+  /** the document as the editor has it now (undefined once closed) */
+  current(uri: string): VersionedText | undefined;
+  /** called once per analysed version that is still current when it finishes */
+  analyzed(doc: VersionedText, article: Article): void;
+  /** analysis options in force */
+  options(): AnalysisOptions;
+  /** an analysis failed: the error is reported and an empty article stands in */
+  failed(doc: VersionedText, error: unknown): void;
+}
+
+/** An article with structure but no language analysis, for when the analysis itself failed. */
+export function emptyArticle(text: string): Article {
+  return {
+    text,
+    structure: { sections: [], paragraphs: [], boilerplate: [] },
+    entities: [],
+    quotes: [],
+    findings: [],
+    stats: { people: 0, places: 0, organizations: 0, quotes: 0, unattributedQuotes: 0, paragraphs: 0, cachedParagraphs: 0, millis: 0 },
+  };
+}
+
+/**
+ * One Article per open document version. A request never re-analyses unchanged
+ * text; paragraphs are reused across versions through the paragraph cache; an
+ * analysis of a version that is no longer current is dropped and never published.
+ */
+export class ArticleStore {
+  private readonly entries = new Map<string, Entry>();
+  /** bumped when options change: analyses started before are stale */
+  private generation = 0;
+  readonly cache = new ParagraphCache();
+
+  constructor(private readonly hooks: StoreHooks) {}
+
+  /** The article for the document's current version, analysing it if needed. */
+  async get(uri: string): Promise<Article | undefined> {
+    for (;;) {
+      const doc = this.hooks.current(uri);
+      if (!doc) return undefined;
+      const entry = this.entries.get(uri);
+      if (entry?.article && entry.version === doc.version) return entry.article;
+      const article = await this.analyze(doc);
+      if (article) return article;
+      // superseded by a newer version while running: loop to the newest
+    }
+  }
+
+  /** The last finished article for a document, whatever its version (for cheap peeks). */
+  peek(uri: string): Article | undefined {
+    return this.entries.get(uri)?.article;
+  }
+
+  /** Start (or join) the analysis of the document's current version. */
+  analyze(doc: VersionedText): Promise<Article | undefined> {
+    let entry = this.entries.get(doc.uri);
+    if (!entry) {
+      entry = { version: -1 };
+      this.entries.set(doc.uri, entry);
+    }
+    if (entry.article && entry.version === doc.version) return Promise.resolve(entry.article);
+    if (entry.running?.version === doc.version) return entry.running.promise;
+    const target = entry;
+    const version = doc.version;
+    const generation = this.generation;
+    const stale = () =>
+      this.hooks.current(doc.uri)?.version !== version || this.entries.get(doc.uri) !== target || this.generation !== generation;
+    const promise = this.run(doc, stale).then((article) => {
+      if (target.running?.promise === promise) target.running = undefined;
+      if (!article || stale()) return undefined;
+      target.version = version;
+      target.article = article;
+      this.hooks.analyzed(doc, article);
+      return article;
+    });
+    target.running = { version, promise };
+    return promise;
+  }
+
+  private async run(doc: VersionedText, stale: () => boolean): Promise<Article | undefined> {
+    const text = doc.getText();
+    try {
+      return await analyzeArticleAsync(text, this.hooks.options(), this.cache, { isCancelled: stale });
+    } catch (error) {
+      this.hooks.failed(doc, error);
+      return emptyArticle(text);
+    }
+  }
+
+  close(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  /** Forget every finished analysis (options changed); paragraph analyses stay cached. */
+  invalidate(): void {
+    this.generation++;
+    for (const entry of this.entries.values()) {
+      entry.article = undefined;
+      entry.version = -1;
+      entry.running = undefined;
+    }
+  }
+
+  uris(): string[] {
+    return [...this.entries.keys()];
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * A real LSP client for tests: starts the built server as a child process over
+ * stdio and speaks JSON-RPC to it with vscode-languageserver-protocol.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { resolve } from 'node:path';
+import {
+  createProtocolConnection,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type InitializeResult,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+export const SERVER = resolve(__dirname, '../../server/out/server.js');
+
+export interface TestClient {
+  connection: ProtocolConnection;
+  process: ChildProcessWithoutNullStreams;
+  /** every publishDiagnostics received, in order */
+  diagnostics: PublishDiagnosticsParams[];
+  /** notifications by method */
+  notifications: { method: string; params: unknown }[];
+  stderr: string[];
+  /** what the server answered to initialize */
+  initializeResult: InitializeResult;
+  /** wait until the newest diagnostics for `uri` satisfy `test` */
+  waitForDiagnostics(uri: string, test?: (d: Diagnostic[], version?: number) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
+  /** wait until the server has analysed `version` of `uri` (its status notification) */
+  waitForAnalysis(uri: string, version: number, timeoutMs?: number): Promise<void>;
+  /** the newest diagnostics published for `uri` */
+  latestDiagnostics(uri: string): Diagnostic[];
+  open(uri: string, text: string, version?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startClient(initializationOptions?: unknown): Promise<TestClient> {
+  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const diagnostics: PublishDiagnosticsParams[] = [];
+  const notifications: { method: string; params: unknown }[] = [];
+  const stderr: string[] = [];
+  child.stderr.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const waiters = new Set<() => void>();
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    diagnostics.push(p);
+    for (const w of [...waiters]) w();
+  });
+  connection.onUnhandledNotification((m) => {
+    notifications.push({ method: m.method, params: m.params });
+    for (const w of [...waiters]) w();
+  });
+  connection.onRequest('workspace/configuration', () => [null]);
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('workspace/semanticTokens/refresh', () => null);
+  connection.listen();
+  const initializeResult = await connection.sendRequest<InitializeResult>('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {
+      textDocument: {
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+        publishDiagnostics: { relatedInformation: true, versionSupport: true },
+        semanticTokens: {
+          requests: { full: { delta: true }, range: true },
+          tokenTypes: [],
+          tokenModifiers: [],
+          formats: ['relative'],
+        },
+      },
+      workspace: { configuration: true },
+      general: { positionEncodings: ['utf-16'] },
+    },
+    initializationOptions,
+  });
+  await connection.sendNotification('initialized', {});
+
+  const client: TestClient = {
+    connection,
+    process: child,
+    diagnostics,
+    notifications,
+    stderr,
+    initializeResult,
+    waitForDiagnostics(uri, test = () => true, timeoutMs = 15000) {
+      return new Promise((resolvePromise, reject) => {
+        const check = () => {
+          const latest = [...diagnostics].reverse().find((d) => d.uri === uri);
+          if (latest && test(latest.diagnostics, latest.version)) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolvePromise(latest.diagnostics);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    waitForAnalysis(uri, version, timeoutMs = 15000) {
+      const done = () =>
+        notifications.some((n) => {
+          const p = n.params as { uri?: string; version?: number } | undefined;
+          return n.method === 'articleLens/status' && p?.uri === uri && p.version === version;
+        });
+      return new Promise((resolvePromise, reject) => {
+        const check = () => {
+          if (!done()) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolvePromise();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${uri} version ${version} not analysed within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    latestDiagnostics(uri) {
+      return [...diagnostics].reverse().find((d) => d.uri === uri)?.diagnostics ?? [];
+    },
+    async open(uri, text, version = 1) {
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version, text } });
+    },
+    async stop() {
+      try {
+        await Promise.race([connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+        await connection.sendNotification('exit');
+      } catch {
+        // already gone
+      }
+      connection.dispose();
+      if (child.exitCode === null) child.kill();
+    },
+  };
+  return client;
+}
+
+/** Decode relative semantic tokens into absolute positions. */
+export function decodeTokens(data: number[], legend: string[]): { line: number; char: number; length: number; type: string; modifiers: number }[] {
+  const out = [];
+  let line = 0;
+  let char = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i];
+    char = data[i] === 0 ? char + data[i + 1] : data[i + 1];
+    out.push({ line, char, length: data[i + 2], type: legend[data[i + 3]], modifiers: data[i + 4] });
+  }
+  return out;
+}
