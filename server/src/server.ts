@@ -4,7 +4,10 @@
  * Runs over IPC (VS Code) or `--stdio` (any LSP editor).
  */
 import {
+  CancellationToken,
   createConnection,
+  LSPErrorCodes,
+  ResponseError,
   DidChangeConfigurationNotification,
   ProposedFeatures,
   TextDocuments,
@@ -75,9 +78,10 @@ export function startServer(connection: Connection): void {
   }
 
   /** Run a handler against the current article of a document; unknown documents and failures give `fallback`. */
-  async function withArticle<T>(uri: string, fallback: T, fn: (doc: TextDocument, article: Article) => T): Promise<T> {
+  async function withArticle<T>(uri: string, fallback: T, fn: (doc: TextDocument, article: Article) => T, token?: CancellationToken): Promise<T | ResponseError<void>> {
     try {
       const article = await store.get(uri);
+      if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
       const doc = documents.get(uri);
       if (!article || !doc || doc.getText() !== article.text) return fallback;
       return fn(doc, article);
@@ -145,36 +149,52 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onHover((p) =>
-    withArticle(p.textDocument.uri, null, (doc, article) =>
-      settings.hover.enabled ? provideHover(doc, article, doc.offsetAt(p.position)) : null,
+  connection.onHover((p, token) =>
+    withArticle(
+      p.textDocument.uri,
+      null,
+      (doc, article) => (settings.hover.enabled ? provideHover(doc, article, doc.offsetAt(p.position)) : null),
+      token,
     ),
   );
-  connection.onDocumentSymbol((p) =>
-    withArticle(p.textDocument.uri, [], (doc, article) => (settings.symbols.enabled ? provideDocumentSymbols(doc, article) : [])),
+  connection.onDocumentSymbol((p, token) =>
+    withArticle(p.textDocument.uri, [], (doc, article) => (settings.symbols.enabled ? provideDocumentSymbols(doc, article) : []), token),
   );
-  connection.onFoldingRanges((p) => withArticle(p.textDocument.uri, [], provideFoldingRanges));
-  connection.onCodeAction((p) =>
-    withArticle(p.textDocument.uri, [], (doc, article) => {
-      const span = toSpan(doc, p.range);
-      return provideCodeActions(doc, article, span.start, span.end, p.context.diagnostics);
-    }),
+  connection.onFoldingRanges((p, token) => withArticle(p.textDocument.uri, [], provideFoldingRanges, token));
+  connection.onCodeAction((p, token) =>
+    withArticle(
+      p.textDocument.uri,
+      [],
+      (doc, article) => {
+        const span = toSpan(doc, p.range);
+        return provideCodeActions(doc, article, span.start, span.end, p.context.diagnostics);
+      },
+      token,
+    ),
   );
   const empty = { data: [] };
-  connection.languages.semanticTokens.on((p) =>
-    withArticle(p.textDocument.uri, empty, (doc, article) => (settings.semanticHighlighting.enabled ? tokens.full(doc, article) : empty)),
+  connection.languages.semanticTokens.on((p, token) =>
+    withArticle(p.textDocument.uri, empty, (doc, article) => (settings.semanticHighlighting.enabled ? tokens.full(doc, article) : empty), token),
   );
-  connection.languages.semanticTokens.onDelta((p) =>
-    withArticle(p.textDocument.uri, empty, (doc, article) =>
-      settings.semanticHighlighting.enabled ? tokens.delta(doc, article, p.previousResultId) : empty,
+  connection.languages.semanticTokens.onDelta((p, token) =>
+    withArticle(
+      p.textDocument.uri,
+      empty,
+      (doc, article) => (settings.semanticHighlighting.enabled ? tokens.delta(doc, article, p.previousResultId) : empty),
+      token,
     ),
   );
-  connection.languages.semanticTokens.onRange((p) =>
-    withArticle(p.textDocument.uri, empty, (doc, article) => {
-      if (!settings.semanticHighlighting.enabled) return empty;
-      const span = toSpan(doc, p.range);
-      return tokens.range(doc, article, span.start, span.end);
-    }),
+  connection.languages.semanticTokens.onRange((p, token) =>
+    withArticle(
+      p.textDocument.uri,
+      empty,
+      (doc, article) => {
+        if (!settings.semanticHighlighting.enabled) return empty;
+        const span = toSpan(doc, p.range);
+        return tokens.range(doc, article, span.start, span.end);
+      },
+      token,
+    ),
   );
   connection.onRequest(AnalysisRequest, (p: AnalysisParams) =>
     withArticle(p.uri, null, (doc, article) => toReport(doc.uri, article)),

@@ -33,6 +33,31 @@ function normalize(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/** What structure detection needs of one paragraph; depends only on its text, so it is memoised. */
+interface Shape {
+  normal: string;
+  titleLike: boolean;
+  bodyLike: boolean;
+  furniture?: BoilerplateKind;
+}
+
+const shapes = new WeakMap<ParagraphAnalysis, Shape>();
+
+function shapeOf(text: string, analysis: ParagraphAnalysis | undefined): Shape {
+  let shape = analysis && shapes.get(analysis);
+  if (!shape) {
+    const trimmed = text.trim();
+    shape = {
+      normal: normalize(text),
+      titleLike: titleLike(text),
+      bodyLike: bodyLike(text),
+      furniture: text.length <= 100 ? FURNITURE.find(([re]) => re.test(trimmed))?.[1] : undefined,
+    };
+    if (analysis) shapes.set(analysis, shape);
+  }
+  return shape;
+}
+
 /** A line that reads like a title: short and not ending a sentence. */
 function titleLike(text: string): boolean {
   return text.length <= 250 && !/[.;,]["”’»)]*$/.test(text.trim());
@@ -52,7 +77,8 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   const kinds: ParagraphKind[] = slices.map(() => 'body');
   const boilerplateKind = new Map<number, BoilerplateKind>();
   const structure: Structure = { sections: [], paragraphs: [], boilerplate: [] };
-  const normal = slices.map((s) => normalize(s.text));
+  const shape = slices.map((s, i) => shapeOf(s.text, analyses[i]));
+  const normal = shape.map((x) => x.normal);
 
   // Headline: the first paragraph when it reads like a title (markdown "# " or a short unpunctuated line).
   let first = 0;
@@ -64,8 +90,9 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
       structure.headline = span(text, s.start + offset, s.end);
       first = 1;
       // the scraper's copies of the headline
+      const bare = normalize(structure.headline.text);
       for (let i = 1; i < slices.length; i++) {
-        if (normal[i] === normal[0] || normal[i] === normalize(structure.headline.text)) {
+        if (normal[i] === normal[0] || normal[i] === bare) {
           kinds[i] = 'boilerplate';
           boilerplateKind.set(i, 'repeated-headline');
         }
@@ -102,7 +129,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
       structure.dateline = { ...span(text, s.start, s.start + dash.length), place: span(text, s.start, s.start + m[1].length) };
       break;
     }
-    if (bodyLike(s.text)) break;
+    if (shape[i].bodyLike) break;
   }
 
   // Furniture, related-article blocks, and lines repeated verbatim.
@@ -112,7 +139,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
     if (kinds[i] === 'byline' || kinds[i] === 'dateline') continue;
     const s = slices[i];
     if (inRelated) {
-      if (bodyLike(s.text) && s.text.length > 200) inRelated = false;
+      if (shape[i].bodyLike && s.text.length > 200) inRelated = false;
       else {
         kinds[i] = 'boilerplate';
         boilerplateKind.set(i, 'related');
@@ -120,11 +147,11 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
       }
     }
     if (kinds[i] === 'boilerplate') continue;
-    const furniture = s.text.length <= 100 ? FURNITURE.find(([re]) => re.test(s.text.trim())) : undefined;
+    const furniture = shape[i].furniture;
     if (furniture) {
       kinds[i] = 'boilerplate';
-      boilerplateKind.set(i, furniture[1]);
-      if (RELATED_MARKERS.has(furniture[1])) inRelated = true;
+      boilerplateKind.set(i, furniture);
+      if (RELATED_MARKERS.has(furniture)) inRelated = true;
       continue;
     }
     const key = normal[i];
@@ -161,22 +188,31 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
     const s = slices[i];
     const heading = HEADING_MARKUP.test(s.text);
     const between = kinds[i - 1] === 'body' && kinds[i + 1] === 'body';
-    if (heading || (between && s.text.length <= 80 && titleLike(s.text) && !/["“”]/.test(s.text) && /^\p{Lu}/u.test(s.text))) {
+    if (heading || (between && s.text.length <= 80 && shape[i].titleLike && !/["“”]/.test(s.text) && /^\p{Lu}/u.test(s.text))) {
       kinds[i] = 'subhead';
       const offset = heading ? s.text.indexOf(' ') + 1 : 0;
       structure.sections.push(span(text, s.start + offset, s.end));
     }
   }
 
-  structure.paragraphs = slices.map((s, i) => ({
-    index: i,
-    start: s.start,
-    end: s.end,
-    kind: kinds[i],
-    sentences: (analyses[i]?.nlp.sentences ?? []).map((x: Span) => ({ start: s.start + x.start, end: s.start + x.end })),
-  }));
+  structure.paragraphs = slices.map((s, i) => new ArticleParagraph(i, s.start, s.end, kinds[i], analyses[i]?.nlp.sentences ?? []));
   structure.boilerplate = mergeBoilerplate(text, structure.paragraphs, boilerplateKind);
   return structure;
+}
+
+/** A paragraph whose absolute sentence spans are made only when asked for (most steps never do). */
+class ArticleParagraph implements Paragraph {
+  constructor(
+    readonly index: number,
+    readonly start: number,
+    readonly end: number,
+    readonly kind: ParagraphKind,
+    private readonly relative: Span[],
+  ) {}
+
+  get sentences(): Span[] {
+    return this.relative.map((x) => ({ start: this.start + x.start, end: this.start + x.end }));
+  }
 }
 
 function DATELINE_START(text: string): boolean {

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeArticle, analyzeArticleAsync, ParagraphCache } from '../../server/src/analysis/article';
+import type { Article } from '../../server/src/analysis/types';
+import { generateArticle, random } from '../bench/generate';
+
+const SAMPLE = readFileSync(resolve(__dirname, '../../seeds/000_d9a995616103b19f.txt'), 'utf8');
+
+/** The analysis without its timing and cache figures, as plain data. */
+function comparable(article: Article) {
+  const { millis: _m, cachedParagraphs: _c, ...stats } = article.stats;
+  return JSON.parse(JSON.stringify({ ...article, stats, paragraphs: article.structure.paragraphs.map((p) => ({ ...p, sentences: p.sentences })) }));
+}
+
+const INSERTS = ['x', ' ', '“', '”', '"', "'", '’', '\n\n', '\n', 'Mr. ', 'Angela Merkel said, “Yes.”', '😀', '\r\n', ', the Kremlin said. ', 'Moscow'];
+
+function edit(text: string, rnd: () => number): string {
+  const at = Math.floor(rnd() * (text.length + 1));
+  const kind = rnd();
+  if (kind < 0.45) return text.slice(0, at) + INSERTS[Math.floor(rnd() * INSERTS.length)] + text.slice(at);
+  const len = Math.floor(rnd() * 40);
+  if (kind < 0.8) return text.slice(0, at) + text.slice(at + len);
+  return text.slice(0, at) + INSERTS[Math.floor(rnd() * INSERTS.length)] + text.slice(at + len);
+}
+
+describe('incremental analysis', () => {
+  it.each([
+    ['the sample article', SAMPLE, 11],
+    ['a generated article', generateArticle(12_000, 3), 12],
+  ])('after random edits of %s equals a fresh analysis of the same text', (_name, start, seed) => {
+    const rnd = random(seed);
+    const warm = new ParagraphCache();
+    let text = start;
+    analyzeArticle(text, {}, warm);
+    for (let i = 0; i < 25; i++) {
+      text = edit(text, rnd);
+      const incremental = analyzeArticle(text, {}, warm);
+      expect(incremental.stats.cachedParagraphs).toBeGreaterThan(0);
+      expect(comparable(incremental)).toEqual(comparable(analyzeArticle(text, {}, new ParagraphCache())));
+    }
+  });
+
+  it('re-analyses only the changed paragraph', () => {
+    const cache = new ParagraphCache();
+    const first = analyzeArticle(SAMPLE, {}, cache);
+    const changed = SAMPLE.replace('thousands of people', 'hundreds of people');
+    const second = analyzeArticle(changed, {}, cache);
+    expect(second.stats.paragraphs).toBe(first.stats.paragraphs);
+    expect(second.stats.cachedParagraphs).toBe(first.stats.paragraphs - 1);
+  });
+
+  it('gives the same result in slices as in one go, and stops when cancelled', async () => {
+    const text = generateArticle(30_000, 5);
+    const sliced = await analyzeArticleAsync(text, {}, new ParagraphCache(), { sliceMillis: 0 });
+    expect(comparable(sliced!)).toEqual(comparable(analyzeArticle(text, {}, new ParagraphCache())));
+    const cancelled = await analyzeArticleAsync(text, {}, new ParagraphCache(), { sliceMillis: 0, isCancelled: () => true });
+    expect(cancelled).toBeUndefined();
+  });
+
+  it('keeps the paragraph cache within its bound', () => {
+    const cache = new ParagraphCache(5_000);
+    analyzeArticle(generateArticle(40_000, 9), {}, cache);
+    expect(cache.cachedChars).toBeLessThanOrEqual(5_000 + 2_000);
+    expect(cache.size).toBeGreaterThan(0);
+  });
+});
