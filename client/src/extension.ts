@@ -16,6 +16,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { StatusNotification, type StatusParams } from '../../server/src/protocol';
+import { ExportRequest, type ExportParams, type ExportResult } from '../../server/src/protocol';
 import { IncludedFiles } from './include';
 import { ArticleStatusBar } from './status';
 
@@ -132,6 +133,38 @@ export function activate(context: vscode.ExtensionContext): void {
     if (uri instanceof vscode.Uri) await vscode.window.showTextDocument(article);
   };
 
+  /** Write the active article's annotations as JSON and brat standoff beside it (untitled: into a chosen folder). */
+  const exportAnnotations = async (): Promise<void> => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== ARTICLE) {
+      void vscode.window.showInformationMessage('Article Lens: open an article to export its annotations.');
+      return;
+    }
+    const params: ExportParams = { uri: doc.uri.toString() };
+    if (doc.uri.scheme === 'file') {
+      // the .ann beside the file must match the text on disk
+      if (doc.isDirty) {
+        const save = 'Save and Export';
+        if ((await vscode.window.showWarningMessage('Article Lens: the article has unsaved changes.', save)) !== save || !(await doc.save())) return;
+      }
+    } else {
+      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export Here' });
+      if (!picked?.[0]) return;
+      params.directory = picked[0].fsPath;
+    }
+    await ensureStarted();
+    if (!client) return;
+    try {
+      const result = await client.sendRequest<ExportResult>(ExportRequest, params);
+      const names = result.files.map((f) => f.path.replace(/^.*[\\/]/, '')).join(', ');
+      const reveal = 'Reveal in Explorer';
+      const choice = await vscode.window.showInformationMessage(`Article Lens exported ${names}.`, reveal);
+      if (choice === reveal && result.files[0]) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.files[0].path));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Article Lens: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
   context.subscriptions.push(
     output,
     status,
@@ -139,6 +172,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('articleLens.restartServer', restartServer),
     vscode.commands.registerCommand('articleLens.treatAsArticle', treatAsArticle),
     vscode.commands.registerCommand('articleLens.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('articleLens.exportAnnotations', exportAnnotations),
+    // the counts lens at the top of an article runs this
+    vscode.commands.registerCommand('articleLens.showOutline', () => vscode.commands.executeCommand('outline.focus')),
     vscode.workspace.onDidOpenTextDocument((doc) => {
       if (doc.languageId === ARTICLE) void ensureStarted();
     }),

@@ -4,7 +4,11 @@
  * Prints the analysis of each article: outline, entities and diagnostics (text),
  * or one JSON object per file per line (json). No file or `-` reads stdin.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { findDictionaryFile, loadDictionaryFile, type LoadedDictionary } from './dictionaryFiles';
+import { auditArticle } from './analysis/audits';
+import { BRAT_CONF, exportFiles, toBrat } from './analysis/export';
 import { analyzeArticle } from './analysis/article';
 import { toReport, type Report, type ReportOutline } from './analysis/report';
 
@@ -14,9 +18,15 @@ export interface CliIO {
   readFile: (path: string) => Buffer;
   readStdin: () => Buffer;
   color: boolean;
+  /** write a file (for --export), creating its directory */
+  writeFile?: (path: string, data: string) => void;
 }
 
-const USAGE = 'usage: article-lens [--format text|json] [--strict] [file…]   (no file or - reads stdin)';
+const USAGE =
+  'usage: article-lens [--format text|json|brat] [--export <dir>] [--strict] [file…]   (no file or - reads stdin)\n' +
+  '  --format brat    print brat standoff (.ann) annotations\n' +
+  '  --dictionary <f> team corrections (default: the nearest .article-lens.json above each file)\n' +
+  '  --export <dir>   write <name>.json (this JSON schema, audits included), <name>.ann, <name>.txt and annotation.conf into <dir>';
 
 /** Decode a file's bytes as UTF-8 text, refusing binary data. */
 export function decodeArticle(bytes: Buffer): { text: string } | { error: string } {
@@ -86,20 +96,42 @@ function formatText(report: Report, text: string, color: boolean): string {
   return `${out.join('\n')}\n`;
 }
 
+function defaultWriteFile(path: string, data: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, data, 'utf8');
+}
+
 /** Run the CLI; returns the exit code. */
 export function runCli(argv: string[], io: CliIO): number {
-  let format: 'text' | 'json' = 'text';
+  let format: 'text' | 'json' | 'brat' = 'text';
+  let formatGiven = false;
+  let exportDir: string | undefined;
+  let dictionaryPath: string | undefined;
   let strict = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--format' || a.startsWith('--format=')) {
       const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (value !== 'text' && value !== 'json') {
-        io.stderr(`article-lens: --format must be text or json\n${USAGE}\n`);
+      if (value !== 'text' && value !== 'json' && value !== 'brat') {
+        io.stderr(`article-lens: --format must be text, json or brat\n${USAGE}\n`);
         return 2;
       }
       format = value;
+      formatGiven = true;
+    } else if (a === '--export' || a.startsWith('--export=')) {
+      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (!value) {
+        io.stderr(`article-lens: --export needs a directory\n${USAGE}\n`);
+        return 2;
+      }
+      exportDir = value;
+    } else if (a === '--dictionary' || a.startsWith('--dictionary=')) {
+      dictionaryPath = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (!dictionaryPath) {
+        io.stderr(`article-lens: --dictionary needs a file\n${USAGE}\n`);
+        return 2;
+      }
     } else if (a === '--json') format = 'json';
     else if (a === '--strict') strict = true;
     else if (a === '--help' || a === '-h') {
@@ -115,6 +147,21 @@ export function runCli(argv: string[], io: CliIO): number {
 
   let failed = false;
   let errors = false;
+  let wroteConf = false;
+  const dictionaries = new Map<string, LoadedDictionary>();
+  /** The dictionary for a file: the one given, else the nearest above it; problems are reported once. */
+  const dictionaryFor = (file: string): LoadedDictionary | undefined => {
+    const path = dictionaryPath ?? findDictionaryFile(file === '-' ? process.cwd() : dirname(file));
+    if (!path) return undefined;
+    let loaded = dictionaries.get(path);
+    if (!loaded) {
+      loaded = loadDictionaryFile(path);
+      dictionaries.set(path, loaded);
+      for (const p of loaded.problems) io.stderr(`article-lens: ${path}: ${p.message}\n`);
+    }
+    return loaded;
+  };
+  if (dictionaryPath && dictionaryFor('-')?.problems.some((p) => /cannot read/.test(p.message))) return 2;
   for (const file of files) {
     let bytes: Buffer;
     try {
@@ -133,9 +180,28 @@ export function runCli(argv: string[], io: CliIO): number {
       continue;
     }
     const name = file === '-' ? '<stdin>' : file;
-    const report = toReport(name, analyzeArticle(decoded.text));
+    const article = analyzeArticle(decoded.text, { dictionary: dictionaryFor(file)?.dictionary });
+    const report = toReport(name, article);
     if (report.diagnostics.some((d) => d.severity === 'error')) errors = true;
-    io.stdout(format === 'json' ? `${JSON.stringify(report)}\n` : formatText(report, decoded.text, io.color));
+    if (exportDir !== undefined) {
+      try {
+        const write = io.writeFile ?? defaultWriteFile;
+        const files = exportFiles(file === '-' ? 'stdin' : file, article, { extraFindings: auditArticle(article), standalone: true, reportName: name });
+        if (!wroteConf) files.push({ name: 'annotation.conf', content: BRAT_CONF });
+        wroteConf = true;
+        for (const f of files) {
+          const path = join(exportDir, f.name);
+          write(path, f.content);
+          if (!formatGiven) io.stdout(`${path}\n`);
+        }
+      } catch (e) {
+        io.stderr(`article-lens: ${exportDir}: cannot write the export (${(e as Error).message})\n`);
+        failed = true;
+        continue;
+      }
+      if (!formatGiven) continue;
+    }
+    io.stdout(format === 'json' ? `${JSON.stringify(report)}\n` : format === 'brat' ? toBrat(article) : formatText(report, decoded.text, io.color));
   }
   if (failed) return 2;
   return strict && errors ? 1 : 0;

@@ -19,6 +19,19 @@ export interface ArticleLensSettings {
     /** severity per diagnostic code; 'off' hides it */
     severity: Partial<Record<string, SeverityName>>;
   };
+  /** audits of names and scraped text, each reported with its own diagnostic code */
+  audits: {
+    /** `name-spelling-variant`: a person's surname spelt two ways (in the article or across the workspace) */
+    nameSpelling: boolean;
+    /** `surname-before-full-name`: a bare surname before the person is introduced with full name */
+    surnameBeforeFullName: boolean;
+    /** `scraped-boilerplate`: repeated headline, "Source link", "Check Also" blocks */
+    boilerplate: boolean;
+  };
+  /** the counts lens at the top of an article */
+  codeLens: { enabled: boolean };
+  /** index every article of the workspace in the background */
+  workspace: { index: boolean };
 }
 
 export const defaultSettings: ArticleLensSettings = {
@@ -27,6 +40,9 @@ export const defaultSettings: ArticleLensSettings = {
   hover: { enabled: true },
   symbols: { enabled: true },
   diagnostics: { enabled: true, scareQuotes: false, severity: {} },
+  audits: { nameSpelling: true, surnameBeforeFullName: true, boilerplate: true },
+  codeLens: { enabled: true },
+  workspace: { index: true },
 };
 
 /** Fill missing or mistyped fields of a settings object from the defaults. */
@@ -51,6 +67,13 @@ export function resolveSettings(raw: unknown): ArticleLensSettings {
       scareQuotes: bool(diag.scareQuotes, false),
       severity,
     },
+    audits: {
+      nameSpelling: bool(section('audits').nameSpelling, true),
+      surnameBeforeFullName: bool(section('audits').surnameBeforeFullName, true),
+      boilerplate: bool(section('audits').boilerplate, true),
+    },
+    codeLens: { enabled: bool(section('codeLens').enabled, true) },
+    workspace: { index: bool(section('workspace').index, true) },
   };
 }
 
@@ -91,4 +114,28 @@ export interface ServerStats {
   cachedParagraphs: number;
   cachedChars: number;
   documents: number;
+}
+
+/** Client → server request: write the annotations of an article as JSON (the CLI schema) and brat standoff. */
+export const ExportRequest = 'articleLens/export';
+export interface ExportParams {
+  uri: string;
+  /** file-system directory to write into; default: beside the article (file: URIs only) */
+  directory?: string;
+  /** only return the contents, write nothing */
+  dryRun?: boolean;
+}
+export interface ExportResult {
+  /** written (or, with dryRun, would-be) files: absolute path when known, else the file name */
+  files: { path: string; content: string }[];
+}
+
+/** Client → server request: state of the workspace index (for tests and the status bar). */
+export const WorkspaceIndexRequest = 'articleLens/workspaceIndex';
+export interface WorkspaceIndexState {
+  state: 'off' | 'waiting' | 'indexing' | 'ready';
+  files: number;
+  entities: number;
+  /** ms the last full scan took */
+  millis: number;
 }

@@ -3,13 +3,17 @@
  * Article Lens language server: capabilities and wiring only.
  * Runs over IPC (VS Code) or `--stdio` (any LSP editor).
  */
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CancellationToken,
   createConnection,
-  LSPErrorCodes,
-  ResponseError,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  LSPErrorCodes,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -17,26 +21,37 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Article } from './analysis/types';
 import { toReport } from './analysis/report';
+import type { Article } from './analysis/types';
+import { DICTIONARY_FILE, DictionaryFiles } from './dictionaryFiles';
+import { auditFindings, provideAuditCodeActions, provideAuditDiagnostics } from './features/audits';
 import { provideCodeActions } from './features/codeActions';
-import { provideDiagnostics } from './features/diagnostics';
+import { provideCodeLenses } from './features/codeLens';
+import { ADD_TO_DICTIONARY, provideCorrectionActions, type CorrectionArgs } from './features/corrections';
+import { provideDiagnostics, SOURCE } from './features/diagnostics';
+import { exportArticle } from './features/export';
 import { provideHover } from './features/hover';
-import { toSpan } from './features/ranges';
+import { provideDefinition, provideDocumentHighlights, provideReferences } from './features/navigation';
+import { toRange, toSpan } from './features/ranges';
+import { prepareRename, provideRename } from './features/rename';
 import { legend, SemanticTokensProvider } from './features/semanticTokens';
 import { provideDocumentSymbols, provideFoldingRanges } from './features/symbols';
 import {
   AnalysisRequest,
   defaultSettings,
+  ExportRequest,
   resolveSettings,
   ServerStatsRequest,
   StatusNotification,
+  WorkspaceIndexRequest,
   type AnalysisParams,
   type ArticleLensSettings,
+  type ExportParams,
   type ServerStats,
   type StatusParams,
 } from './protocol';
 import { ArticleStore } from './store';
+import { WATCH_GLOB, WorkspaceIndex } from './workspace';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -47,17 +62,69 @@ export function startServer(connection: Connection): void {
 
   const store = new ArticleStore({
     current: (uri) => documents.get(uri),
-    options: () => ({ scareQuoteHints: true }),
+    options: (doc) => ({ scareQuoteHints: true, dictionary: dictionaryFor(doc.uri)?.dictionary }),
     analyzed: (doc, article) => {
+      workspaceIndex.noteOpen(doc.uri, article);
       const current = documents.get(doc.uri);
       if (current) publish(current, article);
     },
     failed: (doc, error) => connection.console.error(`Article Lens could not analyse ${doc.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
 
+  // The team dictionary (.article-lens.json) nearest above each article, within its workspace folder.
+  const dictionaries = new DictionaryFiles();
+  let roots: string[] = [];
+  const filePath = (uri: string): string | undefined => {
+    try {
+      return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const rootOf = (path: string) => roots.filter((r) => path === r || path.startsWith(r.endsWith(sep) ? r : r + sep)).sort((a, b) => b.length - a.length)[0];
+  function dictionaryFor(uri: string) {
+    const path = filePath(uri);
+    return path ? dictionaries.forFile(path, rootOf(path)) : undefined;
+  }
+  /** Problems in dictionary files appear on those files; every open article is analysed again. */
+  async function dictionaryChanged(): Promise<void> {
+    const before = dictionaries.loaded().map((d) => d.path);
+    dictionaries.clear();
+    store.invalidate();
+    published.clear();
+    for (const doc of documents.all()) {
+      const article = await store.get(doc.uri);
+      const current = documents.get(doc.uri);
+      if (article && current) publish(current, article);
+    }
+    const now = dictionaries.loaded();
+    for (const d of now) {
+      const file = TextDocument.create(pathToFileURL(d.path).href, 'json', 0, d.text);
+      void connection.sendDiagnostics({
+        uri: file.uri,
+        diagnostics: d.problems.map((p) => ({ range: toRange(file, p), message: p.message, severity: DiagnosticSeverity.Warning, source: SOURCE, code: 'dictionary' })),
+      });
+    }
+    for (const path of before) if (!now.some((d) => d.path === path)) void connection.sendDiagnostics({ uri: pathToFileURL(path).href, diagnostics: [] });
+    void connection.languages.semanticTokens.refresh();
+  }
+
+  let watchFiles = false;
+  const workspaceIndex = new WorkspaceIndex({
+    settings: () => settings,
+    progress: () => connection.window.createWorkDoneProgress(),
+    log: (message) => connection.console.log(message),
+    changed: () => {
+      for (const doc of documents.all()) {
+        const article = store.peek(doc.uri);
+        if (article && article.text === doc.getText()) publish(doc, article);
+      }
+    },
+  });
+
   /** Push diagnostics only when they changed; tell the client the counts for its status bar. */
   function publish(doc: TextDocument, article: Article): void {
-    const diagnostics = provideDiagnostics(doc, article, settings);
+    const diagnostics = [...provideDiagnostics(doc, article, settings), ...provideAuditDiagnostics(doc, article, settings, workspaceIndex)];
     const key = JSON.stringify(diagnostics);
     if (published.get(doc.uri) !== key) {
       published.set(doc.uri, key);
@@ -104,6 +171,10 @@ export function startServer(connection: Connection): void {
     pullConfiguration = !!params.capabilities.workspace?.configuration;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = resolveSettings(init.settings);
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceIndex.setFolders(folders);
+    roots = folders.map(filePath).filter((p): p is string => !!p);
+    watchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -112,6 +183,13 @@ export function startServer(connection: Connection): void {
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         semanticTokensProvider: { legend, full: { delta: true }, range: true },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
+        codeLensProvider: { resolveProvider: false },
+        workspaceSymbolProvider: true,
+        executeCommandProvider: { commands: [ADD_TO_DICTIONARY] },
       },
       serverInfo: { name: 'article-lens', version: '0.1.0' },
     };
@@ -126,9 +204,12 @@ export function startServer(connection: Connection): void {
         if (article && article.text === doc.getText()) publish(doc, article);
       }
     }
+    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCH_GLOB }, { globPattern: `**/${DICTIONARY_FILE}` }] }).catch(() => undefined);
+    workspaceIndex.start();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
+    const indexed = JSON.stringify([settings.include, settings.workspace]);
     if (pullConfiguration) await loadSettings();
     else settings = resolveSettings((change.settings as { articleLens?: unknown } | undefined)?.articleLens);
     published.clear();
@@ -138,6 +219,8 @@ export function startServer(connection: Connection): void {
       if (article && current) publish(current, article);
     }
     connection.languages.semanticTokens.refresh();
+    if (JSON.stringify([settings.include, settings.workspace]) !== indexed) workspaceIndex.start();
+    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   });
 
   documents.onDidOpen((e) => void store.analyze(e.document));
@@ -145,6 +228,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     store.close(e.document.uri);
     tokens.forget(e.document.uri);
+    workspaceIndex.noteClosed(e.document.uri);
     published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
@@ -153,7 +237,8 @@ export function startServer(connection: Connection): void {
     withArticle(
       p.textDocument.uri,
       null,
-      (doc, article) => (settings.hover.enabled ? provideHover(doc, article, doc.offsetAt(p.position)) : null),
+      (doc, article) =>
+        settings.hover.enabled ? workspaceIndex.decorateHover(provideHover(doc, article, doc.offsetAt(p.position)), article, doc.offsetAt(p.position), doc.uri) : null,
       token,
     ),
   );
@@ -167,7 +252,11 @@ export function startServer(connection: Connection): void {
       [],
       (doc, article) => {
         const span = toSpan(doc, p.range);
-        return provideCodeActions(doc, article, span.start, span.end, p.context.diagnostics);
+        return [
+          ...provideCodeActions(doc, article, span.start, span.end, p.context.diagnostics),
+          ...provideCorrectionActions(doc, article, span.start, span.end),
+          ...provideAuditCodeActions(doc, article, span.start, span.end, p.context.diagnostics, settings, workspaceIndex),
+        ];
       },
       token,
     ),
@@ -199,6 +288,49 @@ export function startServer(connection: Connection): void {
   connection.onRequest(AnalysisRequest, (p: AnalysisParams) =>
     withArticle(p.uri, null, (doc, article) => toReport(doc.uri, article)),
   );
+
+  connection.onDefinition((p, token) => withArticle(p.textDocument.uri, null, (doc, article) => provideDefinition(doc, article, doc.offsetAt(p.position)), token));
+  connection.onReferences((p, token) =>
+    withArticle(p.textDocument.uri, [], (doc, article) => provideReferences(doc, article, doc.offsetAt(p.position), p.context.includeDeclaration), token),
+  );
+  connection.onDocumentHighlight((p, token) => withArticle(p.textDocument.uri, [], (doc, article) => provideDocumentHighlights(doc, article, doc.offsetAt(p.position)), token));
+  connection.onPrepareRename((p, token) =>
+    withArticle<ReturnType<typeof prepareRename> | null>(p.textDocument.uri, null, (doc, article) => prepareRename(doc, article, doc.offsetAt(p.position)), token),
+  );
+  connection.onRenameRequest((p, token) =>
+    withArticle<ReturnType<typeof provideRename> | null>(p.textDocument.uri, null, (doc, article) => provideRename(doc, article, doc.offsetAt(p.position), p.newName), token),
+  );
+  connection.onCodeLens((p, token) => withArticle(p.textDocument.uri, [], (doc, article) => (settings.codeLens.enabled ? provideCodeLenses(doc, article) : []), token));
+  connection.onWorkspaceSymbol((p) => workspaceIndex.symbols(p.query));
+  connection.onDidChangeWatchedFiles((p) => {
+    const dictionary = p.changes.filter((c) => c.uri.endsWith(`/${DICTIONARY_FILE}`));
+    if (dictionary.length) void dictionaryChanged();
+    workspaceIndex.filesChanged(p.changes.filter((c) => !dictionary.includes(c)));
+  });
+  connection.onExecuteCommand(async (p) => {
+    if (p.command !== ADD_TO_DICTIONARY) return null;
+    const args = p.arguments?.[0] as CorrectionArgs | undefined;
+    const path = args && typeof args.uri === 'string' ? filePath(args.uri) : undefined;
+    if (!args || typeof args.name !== 'string' || !path) {
+      void connection.window.showErrorMessage('Article Lens: corrections can only be saved for articles stored on disk.');
+      return null;
+    }
+    const target = dictionaryFor(args.uri)?.path ?? join(rootOf(path) ?? dirname(path), DICTIONARY_FILE);
+    const error = dictionaries.write(target, args.name, args.correction);
+    if (error) void connection.window.showErrorMessage(`Article Lens: ${error}`);
+    else await dictionaryChanged();
+    return null;
+  });
+  connection.onRequest(WorkspaceIndexRequest, () => workspaceIndex.status());
+  connection.onRequest(ExportRequest, async (p: ExportParams) => {
+    const article = await store.get(p.uri);
+    if (!article || !documents.get(p.uri)) return new ResponseError(LSPErrorCodes.RequestFailed, 'Article Lens exports open articles only: open it first.');
+    try {
+      return await exportArticle(p, article, auditFindings(article, settings, p.uri, workspaceIndex));
+    } catch (error) {
+      return new ResponseError(LSPErrorCodes.RequestFailed, `Export failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
 
   connection.onRequest(ServerStatsRequest, (): ServerStats => {
     const memory = process.memoryUsage();

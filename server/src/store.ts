@@ -19,8 +19,8 @@ export interface StoreHooks {
   current(uri: string): VersionedText | undefined;
   /** called once per analysed version that is still current when it finishes */
   analyzed(doc: VersionedText, article: Article): void;
-  /** analysis options in force */
-  options(): AnalysisOptions;
+  /** analysis options in force for a document */
+  options(doc: VersionedText): AnalysisOptions;
   /** an analysis failed: the error is reported and an empty article stands in */
   failed(doc: VersionedText, error: unknown): void;
 }
@@ -97,7 +97,7 @@ export class ArticleStore {
   private async run(doc: VersionedText, stale: () => boolean): Promise<Article | undefined> {
     const text = doc.getText();
     try {
-      return await analyzeArticleAsync(text, this.hooks.options(), this.cache, { isCancelled: stale });
+      return await analyzeArticleAsync(text, this.hooks.options(doc), this.cache, { isCancelled: stale });
     } catch (error) {
       this.hooks.failed(doc, error);
       return emptyArticle(text);

@@ -37,7 +37,7 @@ export interface TestClient {
   stop(): Promise<void>;
 }
 
-export async function startClient(initializationOptions?: unknown): Promise<TestClient> {
+export async function startClient(initializationOptions?: unknown, rootUri: string | null = null): Promise<TestClient> {
   const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const diagnostics: PublishDiagnosticsParams[] = [];
@@ -59,7 +59,8 @@ export async function startClient(initializationOptions?: unknown): Promise<Test
   connection.listen();
   const initializeResult = await connection.sendRequest<InitializeResult>('initialize', {
     processId: process.pid,
-    rootUri: null,
+    rootUri,
+    workspaceFolders: rootUri ? [{ uri: rootUri, name: 'workspace' }] : null,
     capabilities: {
       textDocument: {
         hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -72,7 +73,7 @@ export async function startClient(initializationOptions?: unknown): Promise<Test
           formats: ['relative'],
         },
       },
-      workspace: { configuration: true },
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
       general: { positionEncodings: ['utf-16'] },
     },
     initializationOptions,

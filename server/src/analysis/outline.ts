@@ -57,7 +57,8 @@ function entityNode(entity: Entity): OutlineNode {
   const first = entity.mentions[entity.declaration] ?? entity.mentions[0];
   const role = entity.titles[0] ?? entity.descriptions[0]?.text ?? entity.place?.kind;
   const detail = [role && clip(role, 50), plural(entity.mentions.length, 'mention')].filter(Boolean).join(' · ');
-  return node(entity.name, entity.type, cover(entity.mentions), first, detail);
+  // the symbol stands at the entity's introduction: a range over all mentions would swallow the article
+  return node(entity.name, entity.type, first, first, detail);
 }
 
 /** Quotes that are speech (not scare quotes or titles), grouped by speaker in order of first quote. */

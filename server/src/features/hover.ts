@@ -52,7 +52,9 @@ export function entityCard(doc: OffsetDocument, article: Article, entity: Entity
   const aliases = entity.aliases.filter((a) => a !== entity.name);
   if (aliases.length) lines.push('', `Also: ${aliases.map((a) => `“${escapeMarkdown(a)}”`).join(', ')}`);
   const n = entity.mentions.length;
-  lines.push('', `${n} mention${n === 1 ? '' : 's'}; first on line ${lineOf(doc, first.start)}: “${escapeMarkdown(clip(first.text, 80))}”`);
+  const earliest = entity.mentions[0];
+  const intro = earliest === first ? 'first' : `first ${earliest.context === 'headline' ? 'in the headline' : `on line ${lineOf(doc, earliest.start)}`}, introduced`;
+  lines.push('', `${n} mention${n === 1 ? '' : 's'}; ${intro} on line ${lineOf(doc, first.start)}: “${escapeMarkdown(clip(first.text, 80))}”`);
   if (entity.quotes.length) {
     lines.push('', `**Quotes (${entity.quotes.length})**`);
     for (const qi of entity.quotes.slice(0, 8)) {

@@ -1,0 +1,531 @@
+#!/usr/bin/env node
+// Article Lens in real VS Code: installs the packaged .vsix into code-server
+// (VS Code 1.100 workbench, Node extension host), drives Debian's chromium with
+// playwright-core and checks what a person sees. Every state is polled for
+// (no fixed sleeps); every step leaves a screenshot in .artifacts/e2e/; a failed
+// check leaves FAIL-<step>.png and the logs. Everything started here is killed
+// by process group at the end, also on Ctrl+C.
+//
+// Needs (test/e2e/install-tools.sh installs them): chromium, ripgrep, libkrb5-dev,
+// pkg-config from apt; code-server@4.100.3 + playwright-core in .tools/e2e.
+// Run with `npm run test:e2e` (installs the tools, packages the vsix, runs this).
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tools = join(root, '.tools', 'e2e');
+const artifacts = join(root, '.artifacts', 'e2e');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const vsix = join(root, `${pkg.name}-${pkg.version}.vsix`);
+const codeServer = join(tools, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SAMPLE = '000_d9a995616103b19f.txt';
+const BROKEN = 'broken-quote.article.txt';
+const TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 30_000);
+
+for (const [what, path, hint] of [
+  ['code-server', codeServer, 'bash test/e2e/install-tools.sh'],
+  ['chromium', chromiumPath, 'apt-get install chromium'],
+  ['the packaged extension', vsix, 'npm run package'],
+]) {
+  if (!existsSync(path)) {
+    console.error(`test:e2e: ${what} is missing (${path}); run: ${hint}`);
+    process.exit(1);
+  }
+}
+const { chromium } = createRequire(join(tools, 'package.json'))('playwright-core');
+
+// ---------------------------------------------------------------- set-up
+rmSync(artifacts, { recursive: true, force: true });
+const userData = join(artifacts, 'user-data');
+const extensions = join(artifacts, 'extensions');
+const xdg = join(artifacts, 'xdg');
+const workspace = join(artifacts, 'workspace');
+for (const dir of [userData, extensions, xdg, workspace, join(userData, 'User'), join(workspace, 'seeds')]) mkdirSync(dir, { recursive: true });
+// the sample under seeds/ becomes an article through the default `articleLens.include`;
+// the fixture through its .article.txt extension
+cpSync(join(root, 'seeds', SAMPLE), join(workspace, 'seeds', SAMPLE));
+cpSync(join(root, 'test', 'fixtures', BROKEN), join(workspace, BROKEN));
+writeFileSync(
+  join(userData, 'User', 'settings.json'),
+  JSON.stringify(
+    {
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.colorTheme': 'Default Dark Modern',
+      'editor.hover.delay': 100,
+      'editor.minimap.enabled': false,
+      'editor.lightbulb.enabled': 'on',
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'security.workspace.trust.enabled': false,
+      'chat.commandCenter.enabled': false,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      // the workspace lies inside this repository: keep git quiet
+      'git.enabled': false,
+      'git.openRepositoryInParentFolders': 'never',
+    },
+    null,
+    2,
+  ),
+);
+const env = { ...process.env, XDG_CONFIG_HOME: join(xdg, 'config'), XDG_DATA_HOME: join(xdg, 'data'), XDG_CACHE_HOME: join(xdg, 'cache') };
+delete env.VSCODE_IPC_HOOK_CLI;
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+const install = spawnSync(process.execPath, [codeServer, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], {
+  env,
+  encoding: 'utf8',
+  timeout: 120_000,
+});
+if (install.status !== 0 || !/successfully installed/i.test(install.stdout)) {
+  console.error(`test:e2e: installing ${vsix} failed:\n${install.stdout}\n${install.stderr}`);
+  process.exit(1);
+}
+const installedDir = readdirSync(extensions).find((d) => d.startsWith(`${pkg.publisher}.${pkg.name}-`));
+console.log(`installed ${vsix.slice(root.length + 1)} (${Math.round(statSync(vsix).size / 1024)} KB) → ${installedDir} [${elapsed()}]`);
+// the .vsix carries the bundles, grammar, README, licence and icon: no sources, tests, maps or node_modules
+const listFiles = (dir, prefix = '') =>
+  readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(dir, join(prefix, d.name)) : [join(prefix, d.name)]));
+const shipped = installedDir ? listFiles(join(extensions, installedDir)) : [];
+const unwanted = shipped.filter((f) => /(^|\/)(node_modules|src|test|seeds)\/|\.(map|ts)$/.test(f));
+for (const needed of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'client/icon.png', 'syntaxes/article.tmLanguage.json']) {
+  if (!shipped.includes(needed)) unwanted.push(`missing: ${needed}`);
+}
+if (unwanted.length) {
+  console.error(`test:e2e: the installed extension has unexpected contents: ${unwanted.slice(0, 10).join(', ')}`);
+  process.exit(1);
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const port = await freePort();
+const logFile = join(artifacts, 'code-server.log');
+const log = openSync(logFile, 'a');
+const server = spawn(
+  process.execPath,
+  [
+    codeServer,
+    '--user-data-dir', userData,
+    '--extensions-dir', extensions,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    workspace,
+  ],
+  { env, detached: true, stdio: ['ignore', log, log] },
+);
+
+let browser;
+let stopped = false;
+/** Kill code-server with everything it started (extension host, language server). */
+function killServer(signal = 'SIGKILL') {
+  try {
+    process.kill(-server.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+async function stopAll() {
+  if (stopped) return;
+  stopped = true;
+  try {
+    await browser?.close();
+  } catch {
+    // the browser died already
+  }
+  killServer('SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && groupAlive()) await new Promise((r) => setTimeout(r, 100));
+  killServer('SIGKILL');
+}
+function groupAlive() {
+  try {
+    process.kill(-server.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+process.on('exit', () => killServer('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killServer('SIGKILL');
+    process.exit(130);
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+const sleepTick = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Poll `fn` until it returns a truthy value; throws `what` after the timeout. */
+async function poll(what, fn, timeout = TIMEOUT, every = 100) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last instanceof Error ? ` (${last.message.split('\n')[0]})` : ''}`);
+    await sleepTick(every);
+  }
+}
+
+let page;
+let shot = 0;
+async function screenshot(name, options = {}) {
+  const file = join(artifacts, `${String(++shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, ...options });
+  return file;
+}
+
+let passed = 0;
+let failed = 0;
+/** One step of the test: its checks, then a screenshot; a failure takes FAIL-<name>.png and stops. */
+async function step(name, title, body) {
+  const t0 = Date.now();
+  try {
+    const notes = (await body()) ?? [];
+    const file = await screenshot(name);
+    passed++;
+    console.log(`  ✓ ${title} (${Date.now() - t0} ms)${notes.map((n) => `\n      ${n}`).join('')}\n      ${file.slice(root.length + 1)}`);
+  } catch (error) {
+    failed++;
+    let file = '';
+    try {
+      file = join(artifacts, `FAIL-${name}.png`);
+      await page.screenshot({ path: file });
+    } catch {
+      file = '(no screenshot)';
+    }
+    console.log(`  ✗ ${title}\n      ${String(error?.message ?? error).split('\n').join('\n      ')}\n      ${file.slice(root.length + 1)}`);
+    throw error;
+  }
+}
+
+/** The active editor's pixel box of the first visible occurrence of `word` (optionally in a line containing `inLine`). */
+function wordBox(word, inLine = '') {
+  return page.evaluate(
+    ({ word, inLine }) => {
+      const editor = document.querySelector('.editor-instance .monaco-editor .view-lines');
+      if (!editor) return null;
+      const lines = [...editor.querySelectorAll('.view-line')].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+      for (const line of lines) {
+        if (inLine && !line.textContent.replace(/\u00a0/g, ' ').includes(inLine)) continue;
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent.replace(/\u00a0/g, ' ');
+          // whole words only, where the word starts or ends with a letter
+          const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          const before = /^\p{L}/u.test(word) ? '(^|[^\\p{L}])' : '()';
+          const after = /\p{L}$/u.test(word) ? '(?![\\p{L}])' : '';
+          const re = new RegExp(`${before}(${escaped})${after}`, 'u');
+          const m = re.exec(text);
+          if (!m) continue;
+          const range = document.createRange();
+          const start = m.index + m[1].length;
+          range.setStart(node, start);
+          range.setEnd(node, start + word.length);
+          const r = range.getBoundingClientRect();
+          const span = node.parentElement;
+          const spanText = span.textContent.replace(/\u00a0/g, ' ');
+          return {
+            x: r.left,
+            y: r.top,
+            width: r.width,
+            height: r.height,
+            color: getComputedStyle(span).color,
+            className: span.className,
+            spanText,
+          };
+        }
+      }
+      return null;
+    },
+    { word, inLine },
+  );
+}
+
+/** The text of the visible hover, once its fade-in animation has finished. */
+async function hoverText() {
+  return page.evaluate(() => {
+    const hovers = [...document.querySelectorAll('.monaco-hover:not(.hidden)')].filter((h) => h.getBoundingClientRect().height > 0);
+    const settled = hovers.every((h) => (h.closest('.monaco-hover-content, .overlayWidgets, .monaco-editor') ?? h).getAnimations({ subtree: true }).every((a) => a.playState !== 'running'));
+    return settled ? hovers.map((h) => h.innerText).join('\n') : '';
+  });
+}
+
+/** Hover `word` (in a line containing `inLine`) until the card contains every string in `expect`. */
+async function hoverUntil(word, inLine, expect) {
+  const box = await poll(`"${word}" on screen`, () => wordBox(word, inLine));
+  return poll(
+    `the hover card of "${word}" with ${expect.join(', ')}`,
+    async () => {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const t = await poll('a hover', hoverText, 3000).catch(() => '');
+      if (expect.every((e) => t.includes(e))) return t;
+      await page.mouse.move(box.x + box.width / 2, box.y - 200); // away and back: a hover asked too early is not asked again
+      return false;
+    },
+    TIMEOUT,
+    50,
+  );
+}
+
+async function openFile(name) {
+  await page.keyboard.press('Control+P');
+  const input = await poll('the quick open box', () => page.$('.quick-input-widget:not([style*="display: none"]) .quick-input-box input'));
+  await input.fill(name);
+  await poll(`"${name}" in quick open`, async () => {
+    const rows = await page.$$eval('.quick-input-list .monaco-list-row', (rs) => rs.map((r) => r.textContent));
+    return rows.some((t) => t.includes(name));
+  });
+  await page.keyboard.press('Enter');
+  await poll(`the editor tab of ${name}`, async () => {
+    const tab = await page.$('.tabs-container .tab.active');
+    return tab && (await tab.textContent()).includes(name);
+  });
+}
+
+async function runCommand(label) {
+  await page.keyboard.press('F1');
+  const input = await poll('the command palette', () => page.$('.quick-input-widget:not([style*="display: none"]) .quick-input-box input'));
+  await input.fill(`>${label}`);
+  await poll(`command "${label}"`, async () => {
+    const rows = await page.$$eval('.quick-input-list .monaco-list-row', (rs) => rs.map((r) => r.getAttribute('aria-label') ?? r.textContent));
+    return rows.some((t) => t.includes(label));
+  });
+  await page.keyboard.press('Enter');
+}
+
+async function statusItem() {
+  return page.evaluate(() => {
+    const el = [...document.querySelectorAll('.statusbar-item')].find((e) => e.id.endsWith('articleLens.status'));
+    return el ? { id: el.id, text: el.innerText.trim(), label: el.querySelector('a')?.getAttribute('aria-label') ?? '' } : null;
+  });
+}
+
+async function markers() {
+  return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') || r.textContent));
+}
+
+// ---------------------------------------------------------------- the test
+let exitCode = 1;
+try {
+  await poll('code-server /healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000, 200);
+  console.log(`code-server 4.100.3 on port ${port} (pid group ${server.pid}) [${elapsed()}]`);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const sampleUri = `vscode-remote://127.0.0.1:${port}${join(workspace, 'seeds', SAMPLE)}`;
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify([['openFile', sampleUri]]))}`;
+  await page.goto(url);
+
+  await step('status-bar', 'status bar shows the Article language and the Article Lens item', async () => {
+    await poll('the workbench', () => page.$('.monaco-workbench'), 60_000);
+    await poll('the sample article in the editor', async () => (await wordBox('Lukashenko', 'Under Siege in Belarus')) !== null, 60_000);
+    const mode = await poll('language mode "Article"', async () => {
+      const text = await page.$eval('#status\\.editor\\.mode', (e) => e.innerText.trim()).catch(() => '');
+      return text === 'Article' && text;
+    });
+    const item = await poll('the Article Lens status item with counts', async () => {
+      const s = await statusItem();
+      return s && /\d+ people · \d+ places · \d+ unattributed quotes?/.test(s.text) && s;
+    });
+    return [`language mode: ${mode}`, `status item #${item.id}: "${item.text}"`];
+  });
+
+  await step('colours', 'a person, a place and an organization in three colours, none like plain words', async () => {
+    // body lines (a wrapped paragraph is several .view-line rows: anchors are on the first row)
+    const probe = async () => ({
+      person: await wordBox('Lukashenko', 'Mr. Lukashenko, the Kremlin said in a statement'),
+      place: await wordBox('Moscow', 'was accusing Moscow'),
+      organization: await wordBox('Kremlin', 'Mr. Lukashenko, the Kremlin said in a statement'),
+      plain: await wordBox('statement', 'Mr. Lukashenko, the Kremlin said in a statement'),
+      headline: await wordBox('Lukashenko', 'Under Siege in Belarus'),
+    });
+    const seen = await poll('semantic colours on the names', async () => {
+      const p = await probe();
+      if (!p.person || !p.place || !p.organization || !p.plain) return false;
+      const colours = [p.person.color, p.place.color, p.organization.color, p.plain.color];
+      return new Set(colours).size === 4 && p;
+    });
+    // each name is its own span: the colour belongs to the name, not to a run of text around it
+    for (const key of ['person', 'place', 'organization']) {
+      if (seen[key].spanText.trim() !== { person: 'Lukashenko', place: 'Moscow', organization: 'Kremlin' }[key]) {
+        throw new Error(`the ${key} span holds "${seen[key].spanText}", not just the name`);
+      }
+    }
+    return [
+      `person "Lukashenko" ${seen.person.color}, place "Moscow" ${seen.place.color}, organization "Kremlin" ${seen.organization.color}, plain "statement" ${seen.plain.color}`,
+      `in the headline: "Lukashenko" ${seen.headline?.color} (${seen.headline?.className})`,
+    ];
+  });
+
+  await step('hover', 'hovering the bare surname "Lukashenko" shows the full name and role', async () => {
+    const text = await hoverUntil('Lukashenko', 'Under Siege in Belarus', ['Aleksandr G. Lukashenko', 'President of Belarus']);
+    return [`card: ${text.split('\n').filter(Boolean).slice(0, 3).join(' | ')}`];
+  });
+  await page.mouse.move(5, 450);
+  await page.keyboard.press('Escape');
+
+  await step('symbols', 'Ctrl+Shift+O lists the headline and the people', async () => {
+    await page.click('.editor-instance .monaco-editor .view-lines');
+    await page.keyboard.press('Control+Shift+O');
+    const rows = await poll('the headline in Go to Symbol', async () => {
+      const labels = await page.$$eval('.quick-input-list .monaco-list-row', (rs) => rs.map((r) => r.getAttribute('aria-label') ?? r.textContent));
+      return labels.some((l) => l.includes('Under Siege in Belarus, Lukashenko Turns to Putin')) && labels;
+    });
+    return [`${rows.length} rows, first: ${rows.slice(0, 4).join(' | ')}`];
+  });
+  await page.keyboard.press('Escape');
+
+  await step('outline', 'the status item opens the Outline view, with the People group and its entries', async () => {
+    const item = await statusItem();
+    await page.click(`[id="${item.id}"] a`);
+    await poll('the Outline view', () => page.$('.outline-pane .monaco-list-row'));
+    // give the Outline the side bar's height: collapse the file tree above it
+    const folders = await page.$('.pane-header[aria-label^="Explorer Section"][aria-expanded="true"]');
+    if (folders) await folders.click();
+    const rows = await poll('People with Lukashenko and Putin in the Outline view', async () => {
+      const labels = await page.$$eval('.outline-pane .monaco-list-row', (rs) => rs.map((r) => r.getAttribute('aria-label') ?? r.textContent));
+      const people = labels.findIndex((l) => l.startsWith('People'));
+      if (people < 0) {
+        // the list renders only the rows in view: scroll down to the group
+        const pane = await page.$('.outline-pane .monaco-list');
+        const box = pane && (await pane.boundingBox());
+        if (box) {
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+          await page.mouse.wheel(0, 120);
+        }
+        return false;
+      }
+      if (!labels.some((l) => l.startsWith('Aleksandr G. Lukashenko')) || !labels.some((l) => l.startsWith('Vladimir V. Putin'))) {
+        // collapsed: expand the People group
+        const row = (await page.$$('.outline-pane .monaco-list-row'))[people];
+        if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+        return false;
+      }
+      return labels;
+    });
+    const people = rows.findIndex((l) => l.startsWith('People'));
+    // the picture for the README: colours, the Outline and a hover card together
+    await hoverUntil('Lukashenko', 'But Mr. Lukashenko, facing', ['Aleksandr G. Lukashenko']);
+    await page.screenshot({ path: join(artifacts, 'readme.png'), clip: { x: 0, y: 0, width: 1240, height: 620 } });
+    await page.mouse.move(5, 450);
+    return [`outline rows: ${rows.slice(people, people + 4).join(' | ')}`, `README picture: ${join(artifacts, 'readme.png').slice(root.length + 1)}`];
+  });
+
+  let squiggle;
+  let mark;
+  await step('problems', 'the Problems panel lists the broken quote; the squiggle is under the “', async () => {
+    await openFile(BROKEN);
+    squiggle = await poll('an error squiggle', () =>
+      page.evaluate(() => {
+        const s = document.querySelector('.editor-instance .monaco-editor .squiggly-error');
+        if (!s) return null;
+        const r = s.getBoundingClientRect();
+        return { x: r.left, y: r.top, width: r.width, height: r.height };
+      }),
+    );
+    mark = await poll('the “ of “We need', () => wordBox('“', '“We need more time'));
+    const near = (a, b) => Math.abs(a - b) <= 2;
+    if (!near(squiggle.x, mark.x) || !near(squiggle.x + squiggle.width, mark.x + mark.width) || squiggle.y > mark.y + mark.height / 2 || squiggle.y + squiggle.height < mark.y + mark.height / 2) {
+      throw new Error(`the squiggle ${JSON.stringify(squiggle)} is not under the mark ${JSON.stringify({ x: mark.x, y: mark.y, width: mark.width, height: mark.height })}`);
+    }
+    await page.keyboard.press('Control+Shift+M');
+    const rows = await poll('the diagnostic in the Problems panel', async () => {
+      const m = await markers();
+      return m.some((t) => t.includes('is never closed')) && m;
+    });
+    return [`squiggle x=${squiggle.x.toFixed(0)}..${(squiggle.x + squiggle.width).toFixed(0)} under “ x=${mark.x.toFixed(0)}..${(mark.x + mark.width).toFixed(0)}`, `problems: ${rows.join(' | ')}`];
+  });
+
+  await step('quick-fix', 'a quick fix from the light bulb repairs the quote and the diagnostic goes', async () => {
+    // put the cursor on the unclosed mark, then use the light bulb
+    await page.mouse.click(mark.x + mark.width / 2, mark.y + mark.height / 2);
+    const bulb = await poll('the light bulb', async () => {
+      const b = await page.$('.editor-instance .monaco-editor .lightBulbWidget');
+      return b && (await b.isVisible()) && b;
+    });
+    await bulb.click();
+    const actions = await poll('the quick fix menu', async () => {
+      const labels = await page.$$eval('.action-widget .monaco-list-row.action', (rs) => rs.map((r) => r.getAttribute('aria-label') ?? r.textContent));
+      return labels.length > 0 && labels;
+    });
+    await screenshot('quick-fix-menu');
+    const fix = actions.find((a) => /clos/i.test(a)) ?? actions[0];
+    // choose it with the keyboard (a pointer block covers the menu until the mouse moves)
+    await poll(`"${fix}" focused in the menu`, async () => {
+      const focused = await page.$eval('.action-widget .monaco-list-row.action.focused', (r) => r.getAttribute('aria-label')).catch(() => null);
+      if (focused === fix) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    });
+    await page.keyboard.press('Enter');
+    const line = await poll('the repaired paragraph', async () => {
+      const text = await page.$$eval('.editor-instance .monaco-editor .view-line', (ls) => ls.map((l) => l.textContent.replace(/\u00a0/g, ' ')));
+      return text.find((l) => l.startsWith('“We need') && l.includes('”'));
+    });
+    await poll('the squiggle to disappear', async () => (await page.$('.editor-instance .monaco-editor .squiggly-error')) === null);
+    await poll('the Problems panel to empty', async () => (await markers()).every((t) => !t.includes('is never closed')));
+    const others = await markers();
+    return [`applied "${fix}" (menu: ${actions.join(' | ')})`, `now: ${line}`, `problems left: ${others.join(' | ') || 'none'}`];
+  });
+
+  if (pageErrors.length) console.log(`page errors (not failures): ${pageErrors.slice(0, 3).join(' | ')}`);
+  exitCode = 0;
+} catch (error) {
+  if (!failed) {
+    failed++;
+    console.log(`  ✗ ${String(error?.stack ?? error)}`);
+  }
+  console.log(`\ncode-server log: ${logFile}`);
+  try {
+    console.log(readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n'));
+  } catch {
+    // no log
+  }
+  const findLogs = (dir) =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? findLogs(join(dir, d.name)) : /exthost\.log$|Article Lens\.log$/.test(d.name) ? [join(dir, d.name)] : []))
+      : [];
+  for (const file of findLogs(join(userData, 'logs'))) {
+    console.log(`--- ${file}\n${readFileSync(file, 'utf8').split('\n').slice(-20).join('\n')}`);
+  }
+} finally {
+  await stopAll();
+}
+console.log(`\nscreenshots: ${artifacts} [${elapsed()}]`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : exitCode);
