@@ -366,7 +366,11 @@ export function auditBoilerplate(article: Article): Finding[] {
   return blocks.map((b) => {
     const fixes: Fix[] = [{ title: 'Remove this scraped block', edits: [{ ...removalSpan(article.text, b), newText: '' }], preferred: true }];
     if (blocks.length > 1) fixes.push({ title: `Remove all scraped boilerplate (${blocks.length} blocks)`, edits: all });
-    return { start: b.start, end: b.end, code: 'scraped-boilerplate', severity: 'warning', message: BOILERPLATE_MESSAGE[b.kind] ?? 'Scraped page furniture.', fixes };
+    // the squiggle stays on the block's first paragraph: a range over several paragraphs marks the blank lines too
+    const first = article.structure.paragraphs[b.paragraphs[0]] ?? b;
+    const more = b.paragraphs.length > 1 ? ` (${b.paragraphs.length} paragraphs)` : '';
+    const message = `${BOILERPLATE_MESSAGE[b.kind] ?? 'Scraped page furniture.'}${more}`;
+    return { start: first.start, end: first.end, code: 'scraped-boilerplate', severity: 'warning', message, fixes };
   });
 }
 
