@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ArticleInput } from '../../server/src/analysis/article';
-import { emptyDictionary, normalizeName } from '../../server/src/analysis/dictionary';
+import { analyzeArticle, analyzeParagraph, ParagraphCache, type ArticleInput } from '../../server/src/analysis/article';
+import { emptyDictionary, normalizeName, parseDictionary } from '../../server/src/analysis/dictionary';
+import { detectStructure } from '../../server/src/analysis/structure';
+import { generateArticle } from '../bench/generate';
 import { buildEntities } from '../../server/src/analysis/entities';
 import { analyzeParagraphNlp } from '../../server/src/analysis/nlp';
 import { splitParagraphs } from '../../server/src/analysis/paragraphs';
@@ -160,5 +162,139 @@ describe('buildEntities', () => {
     expect(performance.now() - t0).toBeLessThan(500);
     expect(entities.find((e) => e.type === 'person' && e.name === 'Vladimir V. Putin')?.mentions.length).toBe(400);
     check(text, entities);
+  });
+});
+
+describe('buildEntities: incremental analysis equals a fresh one', () => {
+  const base = generateArticle(12_000, 5);
+  const mid = base.indexOf('\n\n', base.length >> 1);
+  const edits: [string, (t: string) => string][] = [
+    ['type one character', (t) => t.slice(0, mid - 5) + 'x' + t.slice(mid - 5)],
+    ['delete one character', (t) => t.slice(0, mid - 5) + t.slice(mid - 4)],
+    ['insert a paragraph naming a new person', (t) => t.slice(0, mid) + '\n\nMr. Zorblax Quint met Anna Petrova in Riga.' + t.slice(mid)],
+    ['split a paragraph', (t) => t.slice(0, mid - 40) + '\n\n' + t.slice(mid - 40)],
+    ['change the headline', (t) => 'LUKASHENKO WARNS WARSAW\n\n' + t],
+    ['remove the first half', (t) => t.slice(t.indexOf('\n\n', t.length >> 1) + 2)],
+  ];
+  it('after each edit of a sequence, with and without a dictionary', () => {
+    const dictionary = parseDictionary('{"entities": {"Quint": "organization", "Petrova": "place"}, "notEntities": ["Riga"]}').dictionary;
+    for (const options of [{}, { dictionary }]) {
+      const cache = new ParagraphCache();
+      let text = base;
+      analyzeArticle(text, options, cache);
+      for (const [, edit] of edits) {
+        text = edit(text);
+        const warm = analyzeArticle(text, options, cache);
+        const fresh = analyzeArticle(text, options, new ParagraphCache());
+        expect(warm.stats.cachedParagraphs).toBeGreaterThan(0);
+        expect(JSON.stringify(warm.entities)).toBe(JSON.stringify(fresh.entities));
+      }
+    }
+  });
+
+  it('a warm edit of a long article costs a few milliseconds', () => {
+    const text = generateArticle(200_000, 7);
+    const cache = new ParagraphCache();
+    analyzeArticle(text, {}, cache);
+    const times: number[] = [];
+    let cur = text;
+    for (let k = 0; k < 9; k++) {
+      const at = (cur.length >> 1) + k * 17;
+      cur = cur.slice(0, at) + (cur[at] === 'a' ? 'e' : 'a') + cur.slice(at + 1);
+      const paragraphs = splitParagraphs(cur);
+      const analyses = paragraphs.map((p) => {
+        let a = cache.get(p.text);
+        if (!a) cache.set(p.text, (a = analyzeParagraph(p.text)));
+        return a;
+      });
+      const structure = detectStructure(cur, paragraphs, analyses);
+      const t0 = performance.now();
+      buildEntities({ text: cur, paragraphs, analyses, structure, options: {} });
+      times.push(performance.now() - t0);
+    }
+    // the same pass without the per-paragraph memo (new analysis objects): what the memo saves
+    const paragraphs = splitParagraphs(cur);
+    const cold: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const analyses = paragraphs.map((p) => ({ ...(cache.get(p.text) as ReturnType<typeof analyzeParagraph>) }));
+      const structure = detectStructure(cur, paragraphs, analyses);
+      const t0 = performance.now();
+      buildEntities({ text: cur, paragraphs, analyses, structure, options: {} });
+      cold.push(performance.now() - t0);
+    }
+    // 200 KB: the budget is 4 ms for 500 KB on a quiet machine; leave room for a busy one
+    expect(Math.min(...times)).toBeLessThan(25);
+    expect(Math.min(...times)).toBeLessThan(Math.min(...cold) * 0.6);
+  });
+});
+
+describe('the team dictionary', () => {
+  it('a forced name is an entity wherever it occurs, even when nothing else detects it', () => {
+    const { dictionary } = parseDictionary('{ "entities": { "zorblax": "organization" } }');
+    const text = 'Officials of Zorblax met. Later Zorblax said no, and ZORBLAX agreed.';
+    const entities = buildEntities(input(text, {}, { dictionary }));
+    const z = entities.find((e) => e.type === 'organization' && /zorblax/i.test(e.name)) as Entity;
+    expect(z.mentions.map((m) => m.text)).toEqual(['Zorblax', 'Zorblax', 'ZORBLAX']);
+    check(text, entities);
+  });
+
+  it('forced types win over local evidence, and not-entities are dropped everywhere', () => {
+    const { dictionary } = parseDictionary('{ "entities": { "Minsk": "organization" }, "notEntities": ["Angela Merkel", "Merkel"] }');
+    const text = 'Angela Merkel visited Minsk. Ms. Merkel left Minsk on Friday.';
+    const entities = buildEntities(input(text, {}, { dictionary }));
+    expect(summary(entities)).toEqual(['organization:Minsk×2']);
+  });
+});
+
+describe('parseDictionary', () => {
+  const cases: [string, string, string[], string[], string[]][] = [
+    ['valid', '{"$schema": "x", "entities": {"Lukashenko": "person", "Tass": "organization"}, "notEntities": ["Source Link"]}', ['lukashenko=person', 'tass=organization'], ['source link'], []],
+    ['empty file', '  ', [], [], []],
+    ['invalid JSON', '{"entities": {"A": "person",}}', [], [], ['Invalid JSON']],
+    ['unterminated', '{"entities": {"A": "person"', [], [], ['Invalid JSON']],
+    ['not an object', '["person"]', [], [], ['must be an object']],
+    ['wrong type value', '{"entities": {"A": "city", "B": 3, "C": "place"}}', ['c=place'], [], ['not "city"', 'not a number']],
+    ['wrong container types', '{"entities": [], "notEntities": {"a": 1}}', [], [], ['"entities" must be an object', '"notEntities" must be an array']],
+    ['non-string not-entity and empty name', '{"notEntities": [1, "", "  ", "Ok"]}', [], ['ok'], ['not a number', 'empty name', 'empty name']],
+    ['unknown property', '{"people": {}}', [], [], ['Unknown property']],
+    ['__proto__ and constructor keys stay data', '{"entities": {"__proto__": "person", "constructor": "place"}, "__proto__": {}}', ['__proto__=person', 'constructor=place'], [], ['Unknown property']],
+    ['both forced and not an entity', '{"entities": {"Kremlin": "organization"}, "notEntities": ["kremlin"]}', [], ['kremlin'], ['both forced']],
+    ['curly apostrophes and spaces are normalised', '{"entities": {"O’Brien  Smith": "person"}}', ["o'brien smith=person"], [], []],
+    ['escapes', '{"entities": {"Caf\\u00e9 \\"Roma\\"": "place"}}', ['café "roma"=place'], [], []],
+    ['byte order mark', '\ufeff{"notEntities": ["X"]}', [], ['x'], []],
+    ['deep nesting', '{"x":' + '['.repeat(5000) + ']'.repeat(5000) + '}', [], [], ['Invalid JSON: Nested too deeply']],
+  ];
+  it.each(cases)('%s', (_name, json, types, nots, problems) => {
+    const r = parseDictionary(json);
+    expect([...r.dictionary.types].map(([k, v]) => `${k}=${v}`)).toEqual(types);
+    expect([...r.dictionary.notEntities]).toEqual(nots);
+    expect(r.problems.length).toBe(problems.length);
+    problems.forEach((p, i) => expect(r.problems[i].message).toContain(p));
+    for (const p of r.problems) {
+      expect(p.start).toBeGreaterThanOrEqual(0);
+      expect(p.end).toBeGreaterThanOrEqual(p.start);
+      expect(p.end).toBeLessThanOrEqual(json.length);
+    }
+    expect(Object.prototype.hasOwnProperty.call({}, 'person')).toBe(false);
+  });
+
+  it('points at the offending value', () => {
+    const json = '{"entities": {"Minsk": "city"}}';
+    const p = parseDictionary(json).problems[0];
+    expect(json.slice(p.start, p.end)).toBe('"city"');
+    const bad = '{"entities": {"Minsk": place}}';
+    const q = parseDictionary(bad).problems[0];
+    expect(q.start).toBe(bad.indexOf('place'));
+  });
+
+  it('never throws on hostile input', () => {
+    const inputs: unknown[] = [undefined, null, 42, {}, 'x'.repeat(5_000_000), '{'.repeat(100_000), '"'.repeat(1000), '\ud800{"a"', '{"entities": {"' + 'a'.repeat(400) + '": "person"}}', '{"entities":{"a":"person"}} trailing'];
+    for (const i of inputs) {
+      const t0 = performance.now();
+      const r = parseDictionary(i);
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(r.dictionary.types.size).toBe(0);
+      if (i !== '' && i !== undefined) expect(r.problems.length).toBeGreaterThan(0);
+    }
   });
 });

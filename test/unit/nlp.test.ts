@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeParagraphNlp, splitSentences } from '../../server/src/analysis/nlp';
+import { analyzeParagraphNlp, splitSentences, tableLine } from '../../server/src/analysis/nlp';
 import type { NameCandidate, ParagraphNlp } from '../../server/src/analysis/types';
 
 function names(r: ParagraphNlp): string[] {
@@ -140,5 +140,38 @@ describe('analyzeParagraphNlp: robustness', () => {
     const r = analyzeParagraphNlp(text);
     expect(r.sentences.length).toBe(2);
     expect(names(r)).toEqual(['Putin/person', 'Lukashenko/person']);
+  });
+});
+
+describe('analyzeParagraphNlp: results, datelines and organisations', () => {
+  const cases: [string, string, string[]][] = [
+    ['a results line: clubs named after places are teams', 'Wexley 3 Brandholm 1', ['Wexley/organization', 'Brandholm/organization']],
+    ['a standings line', 'Brandholm 4 3 1 0 9 4 10', ['Brandholm/organization']],
+    ['national teams stay places', 'Brazil 2 Italy 1', ['Brazil/place', 'Italy/place']],
+    ['a competitor and her country', '2. Ludmila Varga (Hungary) 12.74', ['Ludmila Varga/person', 'Hungary/place']],
+    ['initials in a scorecard are people', 'R. Kowalski c Ashby b Novak 44', ['R. Kowalski/person', 'Ashby/person', 'Novak/person']],
+    ['a dateline line names a place', 'KORVALA, Estonia 2021-03-04', ['KORVALA/place', 'Estonia/place']],
+    ['a dateline dash', 'TARVIK — The talks stalled on Monday.', ['TARVIK/place']],
+    ['an institution mid-sentence', 'The bill was approved by Congress and the Senate on Monday.', ['Congress/organization', 'Senate/organization']],
+    ['a club named after a city', 'Fans of Dynamo Moscow and Air France workers protested.', ['Dynamo Moscow/organization', 'Air France/organization']],
+    ['an organisation announced by its kind', 'The deal was signed with press distributor Hachelle on Friday.', ['Hachelle/organization']],
+    ['a title before an organisation is not a person', 'Results of Major League games were delayed.', ['Major League/organization']],
+    ['a headline with a score is not a results line', 'SOCCER - FRANCE BEAT MEXICO 2-0 IN FRIENDLY.', ['FRANCE/place', 'MEXICO/place']],
+  ];
+  it.each(cases)('%s', (_name, text, expected) => {
+    const r = analyzeParagraphNlp(text);
+    expect(names(r)).toEqual(expected);
+    offsetsHold(text, r);
+  });
+
+  const tables: [string, boolean][] = [
+    ['Wexley 3 Brandholm 1', true],
+    ['NEW YORK 74 59 .556 -', true],
+    ['KANSAS CITY AT DETROIT', true],
+    ['Mr. Putin met Angela Merkel in 2019 and they talked.', false],
+    ['SOCCER - FRANCE BEAT MEXICO 2-0 IN FRIENDLY.', false],
+  ];
+  it.each(tables)('tableLine: %s', (text, expected) => {
+    expect(tableLine(text)).toBe(expected);
   });
 });

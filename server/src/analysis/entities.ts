@@ -1,19 +1,22 @@
 /**
  * Article-level entity building: turns the per-paragraph name candidates into one
- * entity per referent. Cheap and linear-ish (it runs on every keystroke):
+ * entity per referent. It runs on every keystroke, so everything that depends on
+ * one paragraph only (candidate keys, words, descriptors, the words a known name
+ * may start at) is computed once per paragraph analysis and memoised by that
+ * object; the article pass only merges compact per-paragraph data:
  *  - headline-style lines and boilerplate are read with the body's knowledge,
  *  - a name recognised once is recognised at every occurrence (a word scan),
  *  - "President Aleksandr G. Lukashenko", "Mr. Lukashenko’s" and "Lukashenko" are one person,
  *  - the type is a vote over all mentions.
  */
 import type { ArticleInput } from './article';
-import { normalizeName as normalizeNameUncached } from './dictionary';
+import { normalizeName as normalizeNameUncached, type Dictionary } from './dictionary';
 import { lookupPlace } from './gazetteer';
-import type { Descriptor, Entity, EntityType, Mention, NameCandidate, ParagraphKind } from './types';
+import type { DescriptorCandidate, Descriptor, Entity, EntityType, Mention, ParagraphAnalysis, ParagraphKind, TextSpan } from './types';
 
 type Context = Mention['context'];
 
-/** normalizeName, memoised per call of buildEntities (words repeat a lot in an article). */
+/** normalizeName, memoised (names repeat a lot in an article and across edits). */
 let normCache = new Map<string, string>();
 function normalizeName(s: string): string {
   let v = normCache.get(s);
@@ -25,23 +28,166 @@ function normalizeName(s: string): string {
   return v;
 }
 
-interface Raw {
+// ---------------------------------------------------------------------------
+// Per-paragraph data (depends on the paragraph text alone; memoised)
+// ---------------------------------------------------------------------------
+
+/** A name candidate prepared for the article pass (offsets relative to the paragraph). */
+interface Cand {
   start: number;
   end: number;
   text: string;
+  /** the name without a possessive */
+  name: string;
+  /** lookup key of `name` */
+  key: string;
+  words: string[];
+  /** key of the name without middle initials */
+  core: string;
+  /** the name is written in capitals */
+  caps: boolean;
   type?: EntityType;
   confidence: number;
   source: string;
-  paragraph: number;
-  context: Context;
-  /** headline-style or boilerplate paragraph: only known names count */
-  weak: boolean;
-  prefix?: { start: number; end: number; text: string };
+  prefix?: TextSpan;
+  /** "Mr. Lukashenko" and its key */
+  prefixAlias?: string;
+  prefixAliasKey?: string;
   possessive?: boolean;
-  /** candidate index inside the paragraph (for descriptors), -1 for scanned mentions */
-  cand: number;
+  /** this candidate's descriptors */
+  descriptors: PreparedDescriptor[];
+}
+
+interface PreparedDescriptor extends DescriptorCandidate {
+  key: string;
+}
+
+/** A capitalised word (any word in an all-caps paragraph) where a known name may start. */
+interface ScanWord {
+  at: number;
+  /** key without a trailing period or possessive */
+  key: string;
+  /** key of the word as written, when it differs */
+  alt?: string;
+}
+
+interface ParaData {
+  cands: Cand[];
+  caps: boolean;
+  titleCase: boolean;
+  scan: ScanWord[];
+  /** the scan words outside every candidate (enough where all candidates are kept) */
+  scanOutside: ScanWord[];
+  /** the raw mentions of the last article pass, reused while index, weakness and dictionary stay */
+  raws?: { paragraph: number; weak: boolean; dict: Dictionary | undefined; list: Raw[] };
+}
+
+const memo = new WeakMap<ParagraphAnalysis, ParaData>();
+
+function stripPossessive(text: string): string {
+  return text.replace(/[’']s?$/u, '');
+}
+
+function keyOf(text: string): string {
+  return normalizeName(stripPossessive(text));
+}
+
+function words(name: string): string[] {
+  return name.split(/\s+/).filter(Boolean);
+}
+
+function isAllCaps(text: string): boolean {
+  return /\p{Lu}/u.test(text) && text === text.toUpperCase();
+}
+
+const SCAN_CAPS = /[\p{L}\p{N}][\p{L}\p{N}'’.&-]*/gu;
+const SCAN_CAPITALISED = /\p{Lu}[\p{L}\p{N}'’.&-]*/gu;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function prepare(analysis: ParagraphAnalysis, text: string): ParaData {
+  const nlp = analysis.nlp;
+  const caps = isAllCaps(text);
+  const cands: Cand[] = [];
+  const byIndex: (Cand | undefined)[] = [];
+  nlp?.names.forEach((c, ci) => {
+    if (c.start < 0 || c.end > text.length || c.end <= c.start) return;
+    const t = text.slice(c.start, c.end);
+    const name = stripPossessive(t);
+    const ws = words(name);
+    const cand: Cand = {
+      start: c.start,
+      end: c.end,
+      text: t,
+      name,
+      key: normalizeName(name),
+      words: ws,
+      core: coreKey(ws),
+      caps: isAllCaps(name),
+      type: c.type,
+      confidence: c.confidence,
+      source: c.source,
+      descriptors: [],
+    };
+    if (c.prefix) {
+      cand.prefix = { start: c.prefix.start, end: c.prefix.end, text: c.prefix.text };
+      cand.prefixAlias = `${c.prefix.text} ${name}`;
+      cand.prefixAliasKey = normalizeName(cand.prefixAlias);
+    }
+    if (c.possessive) cand.possessive = true;
+    cands.push(cand);
+    byIndex[ci] = cand;
+  });
+  for (const d of nlp?.descriptors ?? []) {
+    const cand = byIndex[d.name];
+    if (cand) cand.descriptors.push({ ...d, key: normalizeName(d.kind === 'title' || d.kind === 'role' ? d.text.replace(/\.$/, '') : d.text) });
+  }
+  const scan: ScanWord[] = [];
+  const re = caps ? SCAN_CAPS : SCAN_CAPITALISED;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index;
+    if (at > 0 && LETTER_OR_DIGIT.test(text[at - 1])) continue;
+    const w = m[0];
+    const key = normalizeName(stripPossessive(w.replace(/\.$/, '')));
+    const full = normalizeName(w);
+    scan.push(full === key ? { at, key } : { at, key, alt: full });
+  }
+  const scanOutside = scan.filter((w) => !cands.some((c) => c.start <= w.at && w.at < c.end));
+  return { cands, caps, titleCase: !!nlp?.titleCase, scan, scanOutside };
+}
+
+function paraData(analysis: ParagraphAnalysis | undefined, text: string): ParaData {
+  if (!analysis) return { cands: [], caps: false, titleCase: false, scan: [], scanOutside: [] };
+  let d = memo.get(analysis);
+  if (!d) {
+    d = prepare(analysis, text);
+    memo.set(analysis, d);
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------------------
+// Article pass
+// ---------------------------------------------------------------------------
+
+/** A mention in the making (offsets relative to its paragraph; never changed once made). */
+interface Raw {
+  start: number;
+  end: number;
+  /** the paragraph's candidate, or undefined for a mention found by the known-name scan */
+  c: Cand | undefined;
+  text: string;
+  name: string;
   key: string;
   words: string[];
+  core: string;
+  caps: boolean;
+  type: EntityType | undefined;
+  confidence: number;
+  paragraph: number;
+  /** headline-style or boilerplate paragraph: only known names count */
+  weak: boolean;
+  possessive: boolean;
 }
 
 const CONTEXT: Record<ParagraphKind, Context> = {
@@ -52,19 +198,6 @@ const CONTEXT: Record<ParagraphKind, Context> = {
   body: 'body',
   boilerplate: 'boilerplate',
 };
-
-
-function words(name: string): string[] {
-  return name.split(/\s+/).filter(Boolean);
-}
-
-function stripPossessive(text: string): string {
-  return text.replace(/[’']s?$/u, '');
-}
-
-function keyOf(text: string): string {
-  return normalizeName(stripPossessive(text));
-}
 
 /** "vladimir v. putin" → "vladimir putin" (initials dropped) for matching full names. */
 function coreKey(ws: string[]): string {
@@ -88,81 +221,104 @@ function acronymOf(ws: string[]): string {
   return sig.length >= 2 ? sig.map((w) => w[0]).join('').toLowerCase() : '';
 }
 
-function isAllCaps(text: string): boolean {
-  return /\p{Lu}/u.test(text) && text === text.toUpperCase();
+const VOTED: EntityType[] = ['person', 'place', 'organization'];
+
+/** Legal forms that end company names. */
+const CORPORATE = /^(?:inc|corp|co|ltd|plc|llc|sa|s\.a|ag|nv|n\.v|bv|spa|s\.p\.a|gmbh|ab|asa|oyj|as|a\/s|kk|bhd|pty|limited|corporation|incorporated|company|group|holdings?)\.?,?$/i;
+
+/** A place name used as a sports team anywhere in an article names the team throughout it. */
+const TEAM_WEIGHT = 3;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+interface Form {
+  text: string;
+  lower: string;
+  key: string;
+  words: string[];
+  core: string;
+  caps: boolean;
+  /** the form contains an apostrophe (compared after straightening) */
+  apostrophe: boolean;
+  /** matched in any case (a dictionary name) */
+  anyCase: boolean;
 }
 
 /** Build the article's entities from the paragraph analyses. Never throws on well-formed input. */
 export function buildEntities(input: ArticleInput): Entity[] {
-  const { text, paragraphs, analyses, structure } = input;
+  const { paragraphs, analyses, structure } = input;
   const dict = input.options.dictionary;
-  const kinds = new Map<number, ParagraphKind>();
-  for (const p of structure?.paragraphs ?? []) kinds.set(p.index, p.kind);
+  const kinds: ParagraphKind[] = [];
+  for (const p of structure?.paragraphs ?? []) kinds[p.index] = p.kind;
 
-  // 1. candidates → raw mentions with absolute offsets
-  const raws: Raw[] = [];
+  // 1. per-paragraph data → raw mentions with absolute offsets
+  const datas: ParaData[] = [];
   const weakPara: boolean[] = [];
-  const capsPara: boolean[] = [];
-  paragraphs.forEach((p, pi) => {
-    const nlp = analyses[pi]?.nlp;
-    const kind = kinds.get(p.index) ?? 'body';
-    const context = CONTEXT[kind] ?? 'body';
-    const weak = kind === 'headline' || kind === 'subhead' || kind === 'boilerplate' || !!nlp?.titleCase;
+  const contexts: Context[] = [];
+  const perPara: Raw[][] = [];
+  for (let pi = 0; pi < paragraphs.length; pi++) {
+    const p = paragraphs[pi];
+    const d = paraData(analyses[pi], p.text);
+    datas[pi] = d;
+    const kind = kinds[p.index] ?? 'body';
+    // a subhead in sentence case (a results line, a short label) is read like the body
+    const weak = kind === 'headline' || kind === 'boilerplate' || d.titleCase;
     weakPara[pi] = weak;
-    capsPara[pi] = isAllCaps(p.text);
-    if (!nlp) return;
-    nlp.names.forEach((c: NameCandidate, ci) => {
-      const start = p.start + c.start;
-      const end = p.start + c.end;
-      if (start < p.start || end > p.end || end <= start) return;
-      const t = text.slice(start, end);
+    contexts[pi] = CONTEXT[kind] ?? 'body';
+    const cached = d.raws;
+    if (cached && cached.paragraph === pi && cached.weak === weak && cached.dict === dict) {
+      perPara[pi] = cached.list;
+      continue;
+    }
+    const list: Raw[] = [];
+    for (const c of d.cands) {
+      if (dict && dict.notEntities.has(c.key)) continue;
       const raw: Raw = {
-        start,
-        end,
-        text: t,
+        start: c.start,
+        end: c.end,
+        c,
+        text: c.text,
+        name: c.name,
+        key: c.key,
+        words: c.words,
+        core: c.core,
+        caps: c.caps,
         type: c.type,
         confidence: c.confidence,
-        source: c.source,
         paragraph: pi,
-        context,
         weak,
-        cand: ci,
-        key: keyOf(t),
-        words: words(stripPossessive(t)),
+        possessive: !!c.possessive,
       };
-      if (c.prefix) raw.prefix = { start: p.start + c.prefix.start, end: p.start + c.prefix.end, text: c.prefix.text };
-      if (c.possessive) raw.possessive = true;
-      raws.push(raw);
-    });
-  });
-
-  // 2. the team dictionary
-  const applyDict = (r: Raw): boolean => {
-    if (!dict) return true;
-    if (dict.notEntities.has(r.key)) return false;
-    const forced = dict.types.get(r.key);
-    if (forced) {
-      r.type = forced;
-      r.confidence = 1;
-      r.source = 'dictionary';
+      if (dict) {
+        const forced = dict.types.get(c.key);
+        if (forced) {
+          raw.type = forced;
+          raw.confidence = 1;
+        }
+      }
+      list.push(raw);
     }
-    return true;
-  };
+    perPara[pi] = list;
+    d.raws = { paragraph: pi, weak, dict, list };
+  }
 
-  // 3. what the body knows: typed names with decent evidence
+  // 2. what the body knows: typed names with decent evidence
   const votes = new Map<string, Map<EntityType, number>>();
   const vote = (key: string, type: EntityType, w: number) => {
     let m = votes.get(key);
     if (!m) votes.set(key, (m = new Map()));
     m.set(type, (m.get(type) ?? 0) + w);
   };
-  const body = raws.filter((r) => applyDict(r));
   const known = new Map<string, string[]>(); // key → words (display form)
-  for (const r of body) {
-    const strong = r.type !== undefined && (r.weak ? r.confidence >= 0.9 : r.confidence >= 0.45);
-    if (!strong || !r.type) continue;
-    vote(r.key, r.type, r.confidence);
-    if (!known.has(r.key)) known.set(r.key, r.words);
+  for (const list of perPara) {
+    for (const r of list) {
+      if (!r.type) continue;
+      if (r.weak ? r.confidence < 0.9 : r.confidence < 0.45) continue;
+      vote(r.key, r.type, r.confidence * (r.c?.source === 'team' ? TEAM_WEIGHT : 1));
+      if (!known.has(r.key)) known.set(r.key, r.words);
+    }
   }
   if (dict) for (const [k, t] of dict.types) if (!known.has(k)) vote(k, t, 1);
   const typeOf = (key: string): EntityType | undefined => {
@@ -178,7 +334,7 @@ export function buildEntities(input: ArticleInput): Entity[] {
   const surname = new Map<string, string>();
   const fullByCore = new Map<string, string>();
   for (const [key, ws] of known) {
-    if (typeOf(key) !== 'person' || ws.length < 2) continue;
+    if (ws.length < 2 || typeOf(key) !== 'person') continue;
     const last = normalizeName(ws[ws.length - 1]);
     const prev = surname.get(last);
     if (prev === undefined || (known.get(prev)?.length ?? 0) < ws.length) surname.set(last, key);
@@ -188,106 +344,144 @@ export function buildEntities(input: ArticleInput): Entity[] {
   }
   for (const s of surname.keys()) if (!votes.has(s)) vote(s, 'person', 0.5);
 
-  // 4. keep weak-paragraph candidates only when the body knows them (or the evidence is very strong)
-  const kept: Raw[] = [];
-  for (const r of body) {
-    if (r.weak) {
-      const knownHere = votes.has(r.key) || surname.has(r.key);
-      if (!knownHere && (r.confidence < 0.8 || !r.type)) continue;
-    }
-    kept.push(r);
+  // "Cofinec S.A." → "Cofinec", "Magna International Inc" → "Magna International": the name without its legal form
+  const orgStem = new Map<string, string>();
+  for (const [key, ws] of known) {
+    if (ws.length < 2 || !CORPORATE.test(ws[ws.length - 1]) || typeOf(key) !== 'organization') continue;
+    const stemWords = ws.slice(0, -1);
+    const stem = normalizeName(stemWords.join(' ').replace(/,$/, ''));
+    if (!stem || surname.has(stem) || orgStem.has(stem) || (votes.has(stem) && typeOf(stem) !== 'organization')) continue;
+    orgStem.set(stem, key);
+    if (!votes.has(stem)) vote(stem, 'organization', 0.5);
   }
 
-  // 5. document-level consistency: find known names wherever they occur
+  // 3. keep weak-paragraph candidates only when the body knows them (or the evidence is very strong)
+  for (let pi = 0; pi < perPara.length; pi++) {
+    if (!weakPara[pi]) continue;
+    perPara[pi] = perPara[pi].filter((r) => votes.has(r.key) || surname.has(r.key) || (r.confidence >= 0.8 && !!r.type));
+  }
+
+  // 4. document-level consistency: find known names wherever they occur
   const byFirst = new Map<string, string[][]>();
   const addForm = (ws: string[]) => {
     if (!ws.length) return;
     const k = normalizeName(ws[0]);
-    const list = byFirst.get(k) ?? [];
-    if (!list.some((l) => l.length === ws.length && l.every((w, i) => normalizeName(w) === normalizeName(ws[i])))) list.push(ws);
-    byFirst.set(k, list);
+    let list = byFirst.get(k);
+    if (!list) byFirst.set(k, (list = []));
+    const key = normalizeName(ws.join(' '));
+    if (!list.some((l) => l.length === ws.length && normalizeName(l.join(' ')) === key)) list.push(ws);
   };
   for (const [key, ws] of known) {
     if (key.length < 2 || dict?.notEntities.has(key)) continue;
     addForm(ws);
   }
-  for (const [s, full] of surname) {
+  for (const full of surname.values()) {
     const ws = known.get(full);
     if (ws) addForm([ws[ws.length - 1]]);
-    void s;
   }
-  for (const list of byFirst.values()) list.sort((a, b) => b.length - a.length);
-  const occupied = kept.filter((r) => !r.weak || r.confidence >= 0.9).map((r) => [r.start, r.end] as [number, number]).sort((a, b) => a[0] - b[0]);
-  const isFree = (s: number, e: number): boolean => {
-    // binary search for any occupied span overlapping [s, e)
-    let lo = 0;
-    let hi = occupied.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (occupied[mid][0] < e) lo = mid + 1;
-      else hi = mid;
+  for (const full of orgStem.values()) {
+    const ws = known.get(full);
+    if (ws) addForm(ws.slice(0, -1).map((w, i, a) => (i === a.length - 1 ? w.replace(/,$/, '') : w)));
+  }
+  // names the team forced to a type are entities wherever they occur, in any case
+  const anyCase = new Set<string>();
+  if (dict) {
+    for (const key of dict.types.keys()) {
+      if (known.has(key) || dict.notEntities.has(key)) continue;
+      const ws = words(key);
+      if (!ws.length) continue;
+      anyCase.add(normalizeName(ws.join(' ')));
+      addForm(ws);
     }
-    for (let i = lo - 1; i >= 0 && i >= lo - 8; i--) if (occupied[i][1] > s) return false;
-    return true;
-  };
-  const scanned: Raw[] = [];
-  if (byFirst.size) {
-    // each form as a string: compared in place, case-folded in all-caps paragraphs
-    const forms = new Map<string, { text: string; lower: string }[]>();
-    for (const [k, list] of byFirst) forms.set(k, list.map((ws) => ({ text: ws.join(' ').replace(/’/g, "'"), lower: ws.join(' ').replace(/’/g, "'").toLowerCase() })));
-    paragraphs.forEach((p, pi) => {
-      const caps = capsPara[pi];
-      const re = caps ? /[\p{L}\p{N}][\p{L}\p{N}'’.&-]*/gu : /\p{Lu}[\p{L}\p{N}'’.&-]*/gu;
+  }
+  const forms = new Map<string, Form[]>();
+  for (const [k, list] of byFirst) {
+    list.sort((a, b) => b.length - a.length);
+    forms.set(
+      k,
+      list.map((ws): Form => {
+        const t = ws.join(' ').replace(/’/g, "'");
+        const name = stripPossessive(ws.join(' '));
+        const key = normalizeName(name);
+        return { text: t, lower: t.toLowerCase(), key, words: ws, core: coreKey(ws), caps: isAllCaps(name), apostrophe: t.includes("'"), anyCase: anyCase.has(key) };
+      }),
+    );
+  }
+  let anyWeakScanned = false;
+  const scannedPara: (Raw[] | undefined)[] = [];
+  const droppedAny = !!dict?.notEntities.size;
+  if (forms.size) {
+    for (let pi = 0; pi < paragraphs.length; pi++) {
+      const p = paragraphs[pi];
+      const d = datas[pi];
+      // where every candidate is kept, a name starting inside one could never be free
+      const scan = weakPara[pi] || droppedAny ? d.scan : d.scanOutside;
+      if (!scan.length) continue;
       const pt = p.text;
-      for (let m = re.exec(pt); m; m = re.exec(pt)) {
-        const at = m.index;
-        if (at > 0 && /[\p{L}\p{N}]/u.test(pt[at - 1])) continue;
-        const w0 = m[0];
-        const k0 = normalizeName(stripPossessive(w0.replace(/\.$/, '')));
-        const list = forms.get(k0) ?? forms.get(normalizeName(w0));
+      const own = perPara[pi];
+      let skipUntil = -1;
+      let found: Raw[] | undefined;
+      for (const w of scan) {
+        if (w.at < skipUntil) continue;
+        const list = forms.get(w.key) ?? (w.alt !== undefined ? forms.get(w.alt) : undefined);
         if (!list) continue;
+        const at = w.at;
         for (const form of list) {
-          const slice = pt.slice(at, at + form.text.length).replace(/’/g, "'");
-          if (caps ? slice.toLowerCase() !== form.lower : slice !== form.text) continue;
+          if (d.caps || form.apostrophe || form.anyCase) {
+            const slice = pt.slice(at, at + form.text.length).replace(/’/g, "'");
+            if (d.caps || form.anyCase ? slice.toLowerCase() !== form.lower : slice !== form.text) continue;
+          } else if (!pt.startsWith(form.text, at)) continue;
           let e = at + form.text.length;
-          const after = pt.slice(e, e + 3);
           let possessive = false;
-          if (/^['’]s(?![\p{L}\p{N}])/u.test(after)) possessive = true;
-          else if (/^[\p{L}\p{N}]/u.test(after)) continue;
-          const s = p.start + at;
-          e += p.start;
-          if (isFree(s, e)) {
-            const t = text.slice(s, e);
-            const key = keyOf(t);
-            const r: Raw = {
-              start: s,
-              end: e,
-              text: t,
-              type: typeOf(key) ?? (surname.has(key) ? 'person' : undefined),
-              confidence: 0.6,
-              source: 'known',
-              paragraph: pi,
-              context: CONTEXT[kinds.get(p.index) ?? 'body'] ?? 'body',
-              weak: weakPara[pi],
-              cand: -1,
-              key,
-              words: words(t),
-            };
-            if (possessive) r.possessive = true;
-            scanned.push(r);
+          if (e < pt.length) {
+            const after = pt.slice(e, e + 3);
+            if (/^['’]s(?![\p{L}\p{N}])/u.test(after)) possessive = true;
+            else if (LETTER_OR_DIGIT.test(after[0]) || (isHighSurrogate(after.charCodeAt(0)) && /^[\p{L}\p{N}]/u.test(after))) continue;
           }
-          re.lastIndex = Math.max(re.lastIndex, at + form.text.length);
+          skipUntil = e;
+          // free: no kept candidate of this paragraph (body, or very sure) overlaps it
+          let free = true;
+          for (const r of own) {
+            if ((!r.weak || r.confidence >= 0.9) && r.start < e && r.end > at) {
+              free = false;
+              break;
+            }
+          }
+          if (!free) break;
+          const t = pt.slice(at, e);
+          const r: Raw = {
+            start: at,
+            end: e,
+            c: undefined,
+            text: t,
+            name: form.apostrophe || d.caps || form.anyCase ? stripPossessive(t) : t,
+            key: form.key,
+            words: form.words,
+            core: form.core,
+            caps: d.caps || form.anyCase ? isAllCaps(t) : form.caps,
+            type: typeOf(form.key) ?? (surname.has(form.key) ? 'person' : orgStem.has(form.key) ? 'organization' : undefined),
+            confidence: 0.6,
+            paragraph: pi,
+            weak: weakPara[pi],
+            possessive,
+          };
+          (found ??= []).push(r);
+          if (r.weak) anyWeakScanned = true;
           break;
         }
       }
-    });
+      scannedPara[pi] = found;
+    }
   }
-  // a scanned known name beats a weak headline candidate it overlaps ("Lukashenko Turns" → "Lukashenko")
-  const scannedSpans = scanned.filter((r) => r.weak).map((r) => [r.start, r.end] as [number, number]);
-  const keptFinal = scannedSpans.length
-    ? kept.filter((r) => !r.weak || r.confidence >= 0.9 || !scannedSpans.some(([s, e]) => s < r.end && e > r.start))
-    : kept;
-  const all = keptFinal.concat(scanned).sort((a, b) => a.start - b.start || b.end - a.end);
+
+  // 5. merge in text order; a scanned known name beats a weak headline candidate it overlaps
+  for (let pi = 0; pi < perPara.length; pi++) {
+    const found = scannedPara[pi];
+    if (!found) continue;
+    let own = perPara[pi];
+    if (anyWeakScanned && weakPara[pi]) own = own.filter((r) => r.confidence >= 0.9 || !found.some((s) => s.start < r.end && s.end > r.start));
+    perPara[pi] = own.concat(found).sort((a, b) => a.start - b.start || b.end - a.end);
+  }
 
   // 6. cluster: person surnames and honorific forms join the full name; acronyms join their expansion
   const orgByAcronym = new Map<string, string>();
@@ -299,13 +493,17 @@ export function buildEntities(input: ArticleInput): Entity[] {
   }
   const clusterKey = (r: Raw): string => {
     const k = r.key;
+    const stemOf = orgStem.size ? orgStem.get(k) : undefined;
+    if (stemOf) return stemOf;
     if (r.words.length === 1) {
       const full = surname.get(k);
-      if (full && !(r.type && r.type !== 'person' && r.confidence >= 0.9 && !r.prefix)) return full;
-      const ac = orgByAcronym.get(k.replace(/\./g, ''));
-      if (ac && /^\p{Lu}/u.test(r.text) && isAllCaps(r.text.replace(/\./g, ''))) return ac;
-    } else if (r.words.length >= 2) {
-      const full = fullByCore.get(coreKey(r.words));
+      if (full && !(r.type && r.type !== 'person' && r.confidence >= 0.9 && !r.c?.prefix)) return full;
+      if (orgByAcronym.size) {
+        const ac = orgByAcronym.get(k.replace(/\./g, ''));
+        if (ac && r.caps && /^\p{Lu}/u.test(r.text)) return ac;
+      }
+    } else if (r.words.length >= 2 && fullByCore.size) {
+      const full = fullByCore.get(r.core);
       if (full) return full;
     }
     return k;
@@ -313,30 +511,38 @@ export function buildEntities(input: ArticleInput): Entity[] {
   interface Cluster {
     key: string;
     raws: Raw[];
-    votes: Map<EntityType, number>;
+    /** votes in the order of VOTED */
+    votes: [number, number, number];
   }
   const clusters = new Map<string, Cluster>();
-  for (const r of all) {
-    const ck = clusterKey(r);
-    let c = clusters.get(ck);
-    if (!c) clusters.set(ck, (c = { key: ck, raws: [], votes: new Map() }));
-    c.raws.push(r);
-    if (r.type) c.votes.set(r.type, (c.votes.get(r.type) ?? 0) + r.confidence * (r.weak ? 0.5 : 1));
+  for (const list of perPara) {
+    for (const r of list) {
+      const ck = clusterKey(r);
+      let c = clusters.get(ck);
+      if (!c) clusters.set(ck, (c = { key: ck, raws: [], votes: [0, 0, 0] }));
+      c.raws.push(r);
+      if (r.type) c.votes[r.type === 'person' ? 0 : r.type === 'place' ? 1 : 2] += r.confidence * (r.weak ? 0.5 : 1) * (r.c?.source === 'team' ? TEAM_WEIGHT : 1);
+    }
   }
 
   // 7. type by vote, then fill the entities
+  // a sports report (several place names acting as teams): a one-word place that only
+  // the tagger calls a place is a team too ("Derbyshire", "Essex")
+  let teams = 0;
+  for (const c of clusters.values()) if (c.votes[2] > c.votes[1] && c.raws.some((r) => r.c?.source === 'team')) teams++;
   const entities: Entity[] = [];
   const ids = new Map<string, number>();
   for (const c of clusters.values()) {
     let type: EntityType | undefined;
     let bw = 0;
-    for (const [t, w] of c.votes) if (w > bw) (type = t), (bw = w);
+    for (let i = 0; i < 3; i++) if (c.votes[i] > bw) (type = VOTED[i]), (bw = c.votes[i]);
+    if (teams >= 2 && type === 'place' && c.raws[0].words.length === 1 && c.raws.every((r) => !r.c || r.c.type !== 'place' || r.c.source === 'tags-place')) type = 'organization';
     const forced = dict?.types.get(c.key);
     if (forced) type = forced;
     if (!type) type = fallbackType(c.raws);
     if (!type) continue;
-    if (c.raws.every((r) => r.weak) && !c.raws.some((r) => r.confidence >= 0.9) && !votes.has(c.key)) continue;
-    entities.push(fill(c.key, type, c.raws, input, ids));
+    if (!votes.has(c.key) && c.raws.every((r) => r.weak) && !c.raws.some((r) => r.confidence >= 0.9)) continue;
+    entities.push(fill(type, c.raws, input, contexts, ids));
   }
   entities.sort((a, b) => a.mentions[0].start - b.mentions[0].start);
   return entities;
@@ -344,29 +550,28 @@ export function buildEntities(input: ArticleInput): Entity[] {
 
 /** A cluster no mention could type: a two- or three-word capitalised name is most often a person. */
 function fallbackType(raws: Raw[]): EntityType | undefined {
-  const body = raws.filter((r) => !r.weak);
-  if (!body.length) return undefined;
-  const r = body[0];
+  const r = raws.find((x) => !x.weak);
+  if (!r) return undefined;
+  if (r.c && r.c.source !== 'capitalised') return undefined;
   if (r.words.length >= 2 && r.words.length <= 3 && r.words.every((w) => /^\p{Lu}\p{Ll}/u.test(w))) return 'person';
   return undefined;
 }
 
-function fill(key: string, type: EntityType, raws: Raw[], input: ArticleInput, ids: Map<string, number>): Entity {
-  const { paragraphs, analyses } = input;
+function fill(type: EntityType, raws: Raw[], input: ArticleInput, contexts: Context[], ids: Map<string, number>): Entity {
+  const { paragraphs } = input;
   // canonical: the fullest body form (most words, then longest), else the fullest anywhere
-  const pool = raws.filter((r) => !r.weak).length ? raws.filter((r) => !r.weak) : raws;
+  let pool = raws.filter((r) => !r.weak);
+  if (!pool.length) pool = raws;
   let best = pool[0];
   for (const r of pool) {
-    const name = stripPossessive(r.text);
-    const bestName = stripPossessive(best.text);
-    if (r.words.length > best.words.length || (r.words.length === best.words.length && name.length > bestName.length && !isAllCaps(name))) best = r;
-    if (isAllCaps(bestName) && !isAllCaps(name) && r.words.length === best.words.length) best = r;
+    if (r.words.length > best.words.length || (r.words.length === best.words.length && r.name.length > best.name.length && !r.caps)) best = r;
+    if (r.words.length === best.words.length && best.caps && !r.caps) best = r;
   }
-  const name = stripPossessive(best.text).trim();
+  const name = best.name.trim();
+  const nameKey = normalizeName(name);
   const aliases: string[] = [name];
-  const seen = new Set([normalizeName(name)]);
-  const addAlias = (a: string) => {
-    const k = normalizeName(a);
+  const seen = new Set([nameKey]);
+  const addAlias = (a: string, k: string) => {
     if (!seen.has(k)) {
       seen.add(k);
       aliases.push(a);
@@ -374,40 +579,44 @@ function fill(key: string, type: EntityType, raws: Raw[], input: ArticleInput, i
   };
   const mentions: Mention[] = [];
   const titles: string[] = [];
+  const titleKeys = new Set<string>();
   const descriptions: Descriptor[] = [];
+  const descriptionKeys = new Set<string>();
   const affiliations: string[] = [];
   let age: number | undefined;
+  let declaration = -1;
   for (const r of raws) {
-    const m: Mention = { start: r.start, end: r.end, text: r.text, paragraph: r.paragraph, context: r.context };
-    if (r.prefix) {
-      m.prefix = r.prefix;
-      addAlias(`${r.prefix.text} ${stripPossessive(r.text)}`);
+    const p = paragraphs[r.paragraph];
+    const m: Mention = { start: p.start + r.start, end: p.start + r.end, text: r.text, paragraph: r.paragraph, context: contexts[r.paragraph] ?? 'body' };
+    const c = r.c;
+    if (c?.prefix) {
+      m.prefix = { start: p.start + c.prefix.start, end: p.start + c.prefix.end, text: c.prefix.text };
+      addAlias(c.prefixAlias as string, c.prefixAliasKey as string);
     }
     if (r.possessive) m.possessive = true;
-    addAlias(stripPossessive(r.text));
+    addAlias(r.name, r.key);
+    if (declaration < 0 && !r.weak && r.key === nameKey) declaration = mentions.length;
     mentions.push(m);
-    if (r.cand < 0) continue;
-    const p = paragraphs[r.paragraph];
-    const nlp = analyses[r.paragraph]?.nlp;
-    for (const d of nlp?.descriptors ?? []) {
-      if (d.name !== r.cand) continue;
-      const abs = { start: p.start + d.start, end: p.start + d.end, text: d.text };
+    if (!c) continue;
+    for (const d of c.descriptors) {
       if (d.kind === 'title' || d.kind === 'role') {
-        const t = d.text.replace(/\.$/, '');
-        if (!titles.some((x) => normalizeName(x) === normalizeName(t))) titles.push(t);
+        if (!titleKeys.has(d.key)) {
+          titleKeys.add(d.key);
+          titles.push(d.text.replace(/\.$/, ''));
+        }
       } else if (d.kind === 'age') {
         const n = Number(d.text);
         if (Number.isFinite(n) && age === undefined) age = n;
       } else if (d.kind === 'affiliation') {
         if (!affiliations.includes(d.text)) affiliations.push(d.text);
-      } else if (!descriptions.some((x) => normalizeName(x.text) === normalizeName(d.text))) {
-        descriptions.push({ ...abs, kind: d.kind });
+      } else if (!descriptionKeys.has(d.key)) {
+        descriptionKeys.add(d.key);
+        descriptions.push({ start: p.start + d.start, end: p.start + d.end, text: d.text, kind: d.kind });
       }
     }
   }
   // the bare title ("President") after its fuller form ("President of Belarus") is redundant
   const titlesOut = titles.filter((t) => !titles.some((u) => u !== t && u.startsWith(t + ' ')));
-  let declaration = mentions.findIndex((m, i) => normalizeName(stripPossessive(m.text)) === normalizeName(name) && !raws[i].weak);
   if (declaration < 0) declaration = 0;
   const base = `${type}:${slug(name)}`;
   const n = ids.get(base) ?? 0;
@@ -429,6 +638,5 @@ function fill(key: string, type: EntityType, raws: Raw[], input: ArticleInput, i
     const facts = lookupPlace(name);
     if (facts) entity.place = facts;
   }
-  void key;
   return entity;
 }

