@@ -112,6 +112,9 @@ describe('buildEntities', () => {
     expect(luka.mentions[3].text).toBe('Lukashenko');
     expect(luka.declaration).toBe(1);
     expect(luka.aliases).toContain('Mr. Lukashenko');
+    // aliases are name forms only: the title goes to titles
+    expect(luka.aliases.some((a) => /President/.test(a))).toBe(false);
+    expect(luka.aliases).toEqual(['Aleksandr G. Lukashenko', 'Lukashenko', 'Mr. Lukashenko']);
     expect(luka.titles).toEqual(['President of Belarus']);
     expect(luka.quotes).toEqual([]);
     const belarus = entities.find((e) => e.name === 'Belarus') as Entity;

@@ -36,6 +36,15 @@ describe('analyzeParagraphNlp: names', () => {
     ['sentence-initial common words are not names', 'Strikes spread. Factories closed. Over the weekend, nothing moved.', []],
     ['sports team named after a place', 'Leicestershire beat Somerset by an innings at Grace Road.', ['Leicestershire/organization', 'Somerset/organization', 'Grace Road/place']],
     ['events are not entities', 'He won the Italian Grand Prix and played in the World Cup.', []],
+    ['institution names go on with for/on/and', 'Delegates from the Council for Peace and Justice in Africa travelled yesterday to meet the Commission on Coastal Waters.', ['Council for Peace and Justice in Africa/organization', 'Commission on Coastal Waters/organization']],
+    ['X and Y Board', 'The schedule was announced yesterday by the Test and County Cricket Board after talks.', ['Test and County Cricket Board/organization']],
+    ['X of Y Ltd', 'Managers at Silver Reefs of Namibia Ltd said on Friday the mine was shut.', ['Silver Reefs of Namibia Ltd/organization']],
+    ['legal form keeps its period mid-paragraph', 'Shares of Brindlecorp Inc. rose while Harrow Bros. fell.', ['Brindlecorp Inc./organization', 'Harrow Bros./organization']],
+    ['a possessive inside a company name', "Analysts expected that the bid for Farmers' Bancshares Inc. would be raised.", ["Farmers' Bancshares Inc./organization"]],
+    ['the place a company is based in is not its name', 'Workers said that Ohio-based Quillfield Holdings Ltd would cut jobs.', ['Ohio/place', 'Quillfield Holdings Ltd/organization']],
+    ['company evidence around an unknown word', "After the warning, Zantrex's shares fell sharply and analysts at Morvane cut their forecasts.", ['Zantrex/organization', 'Morvane/organization']],
+    ['a capitalised plural after "the" is a team or group', 'Fans of the Giants travelled through the Alps to watch the match.', ['Giants/organization', 'Alps/place']],
+    ['Men and Women headings are not names', "Women's 100 metres", []],
   ];
   it.each(cases)('%s', (_name, text, expected) => {
     const r = analyzeParagraphNlp(text);

@@ -226,6 +226,12 @@ const VOTED: EntityType[] = ['person', 'place', 'organization'];
 /** Legal forms that end company names. */
 const CORPORATE = /^(?:inc|corp|co|ltd|plc|llc|sa|s\.a|ag|nv|n\.v|bv|spa|s\.p\.a|gmbh|ab|asa|oyj|as|a\/s|kk|bhd|pty|limited|corporation|incorporated|company|group|holdings?)\.?,?$/i;
 
+/** Generic second heads of company names, dropped after the legal form ("Mercantile Bancorp Inc."). */
+const GENERIC_CORP = /^(?:bancorp|bancshares|group|holdings?|financial|industries|corp\.?|co\.?|inc\.?|enterprises|international|resources|systems|technologies)$/i;
+
+/** Courtesy honorifics: with a surname they make a name form ("Mr. Lukashenko"), unlike titles. */
+const COURTESY = /^(?:mr|mrs|ms|miss|mx|mme|mlle|messrs|mmes)\.?$/i;
+
 /** A place name used as a sports team anywhere in an article names the team throughout it. */
 const TEAM_WEIGHT = 3;
 
@@ -345,14 +351,23 @@ export function buildEntities(input: ArticleInput): Entity[] {
   for (const s of surname.keys()) if (!votes.has(s)) vote(s, 'person', 0.5);
 
   // "Cofinec S.A." → "Cofinec", "Magna International Inc" → "Magna International": the name without its legal form
+  // ("Mercantile Bancorp Inc." → "Mercantile Bancorp" → "Mercantile": each shorter form names the company)
   const orgStem = new Map<string, string>();
+  const orgStemWords = new Map<string, string[]>();
   for (const [key, ws] of known) {
     if (ws.length < 2 || !CORPORATE.test(ws[ws.length - 1]) || typeOf(key) !== 'organization') continue;
-    const stemWords = ws.slice(0, -1);
-    const stem = normalizeName(stemWords.join(' ').replace(/,$/, ''));
-    if (!stem || surname.has(stem) || orgStem.has(stem) || (votes.has(stem) && typeOf(stem) !== 'organization')) continue;
-    orgStem.set(stem, key);
-    if (!votes.has(stem)) vote(stem, 'organization', 0.5);
+    let stemWords = ws.slice(0, -1).map((w, i, a) => (i === a.length - 1 ? w.replace(/,$/, '') : w));
+    for (let depth = 0; depth < 2 && stemWords.length; depth++) {
+      const stem = normalizeName(stemWords.join(' '));
+      if (!stem || surname.has(stem) || orgStem.has(stem) || (votes.has(stem) && typeOf(stem) !== 'organization')) break;
+      if (depth > 0 && (stemWords.length > 1 ? false : !/^\p{Lu}/u.test(stemWords[0]) || stemWords[0].length < 4)) break;
+      orgStem.set(stem, key);
+      orgStemWords.set(stem, stemWords);
+      if (!votes.has(stem)) vote(stem, 'organization', 0.5);
+      const last = stemWords[stemWords.length - 1];
+      if (stemWords.length < 2 || !GENERIC_CORP.test(last)) break;
+      stemWords = stemWords.slice(0, -1);
+    }
   }
 
   // 3. keep weak-paragraph candidates only when the body knows them (or the evidence is very strong)
@@ -379,10 +394,7 @@ export function buildEntities(input: ArticleInput): Entity[] {
     const ws = known.get(full);
     if (ws) addForm([ws[ws.length - 1]]);
   }
-  for (const full of orgStem.values()) {
-    const ws = known.get(full);
-    if (ws) addForm(ws.slice(0, -1).map((w, i, a) => (i === a.length - 1 ? w.replace(/,$/, '') : w)));
-  }
+  for (const ws of orgStemWords.values()) addForm(ws);
   // names the team forced to a type are entities wherever they occur, in any case
   const anyCase = new Set<string>();
   if (dict) {
@@ -542,10 +554,24 @@ export function buildEntities(input: ArticleInput): Entity[] {
     if (!type) type = fallbackType(c.raws);
     if (!type) continue;
     if (!votes.has(c.key) && c.raws.every((r) => r.weak) && !c.raws.some((r) => r.confidence >= 0.9)) continue;
+    if (type === 'organization' && !forced && c.raws.some(placeHere)) {
+      // "NEW YORK 1996-08-22", "In Tirana:", "... AT HOUSTON": the city itself, beside the team named after it
+      const here = c.raws.filter(placeHere);
+      const rest = c.raws.filter((r) => !placeHere(r));
+      entities.push(fill('place', here, input, contexts, ids));
+      if (rest.length) entities.push(fill(type, rest, input, contexts, ids));
+      continue;
+    }
     entities.push(fill(type, c.raws, input, contexts, ids));
   }
   entities.sort((a, b) => a.mentions[0].start - b.mentions[0].start);
   return entities;
+}
+
+/** A mention that is a place by where it stands (a dateline, a venue), whatever the name means elsewhere. */
+function placeHere(r: Raw): boolean {
+  const src = r.c?.source;
+  return r.c?.type === 'place' && (src === 'dateline' || src === 'venue');
 }
 
 /** A cluster no mention could type: a two- or three-word capitalised name is most often a person. */
@@ -591,7 +617,8 @@ function fill(type: EntityType, raws: Raw[], input: ArticleInput, contexts: Cont
     const c = r.c;
     if (c?.prefix) {
       m.prefix = { start: p.start + c.prefix.start, end: p.start + c.prefix.end, text: c.prefix.text };
-      addAlias(c.prefixAlias as string, c.prefixAliasKey as string);
+      // "Mr. Lukashenko" is a way to name him; "President Lukashenko" is a title on a name (see titles)
+      if (COURTESY.test(c.prefix.text)) addAlias(c.prefixAlias as string, c.prefixAliasKey as string);
     }
     if (r.possessive) m.possessive = true;
     addAlias(r.name, r.key);

@@ -53,7 +53,7 @@ const PLACE_HEADS = set(
 const PLACE_FIRST = set('mount,mt,lake,port,fort,cape,gulf,bay,sea,isle,strait,republic,kingdom,state,province,city,north,south,east,west,upper,lower,greater,new,san,santa,st,saint,los,las,el');
 /** Capitalised words that never start or make a name on their own. */
 const NOT_NAMES = set(
-  'i,i\'m,i\'ve,i\'d,i\'ll,monday,tuesday,wednesday,thursday,friday,saturday,sunday,january,february,march,april,may,june,july,august,september,october,november,december,jan,feb,mar,apr,jun,jul,aug,sep,sept,oct,nov,dec,mon,tue,tues,wed,thu,thur,thurs,fri,sat,sun,god,ok,okay,tv,am,pm,a.m.,p.m.,no,mr,mrs,ms,dr,prof,sir,oh,yes,internet,web,gmt,est,edt,pst,pdt,cet,bst,utc,a,an,the,this,that,these,those,it,he,she,we,they,you,his,her,their,our,its,my,your,but,and,or,if,when,while,after,before,as,at,in,on,of,for,with,by,from,to,under,over,into,onto,about,against,between,during,since,until,without,within,so,yet,then,there,here,now,also,still,even,just,only,not,all,some,many,most,more,few,other,another,each,every,both,either,neither,one,two,three,four,five,six,seven,eight,nine,ten,said,says,say,according,however,meanwhile,moreover,instead,although,though,because,why,what,who,whom,whose,which,where,how,well,source,link,check,also,read,more,related,share,advertisement,photo,video,click,subscribe,follow,copyright,attendance,scorers,scorer,postponed,standings,halftime,referee,result,results,note,teams,lineups',
+  'i,i\'m,i\'ve,i\'d,i\'ll,men,women,boys,girls,monday,tuesday,wednesday,thursday,friday,saturday,sunday,january,february,march,april,may,june,july,august,september,october,november,december,jan,feb,mar,apr,jun,jul,aug,sep,sept,oct,nov,dec,mon,tue,tues,wed,thu,thur,thurs,fri,sat,sun,god,ok,okay,tv,am,pm,a.m.,p.m.,no,mr,mrs,ms,dr,prof,sir,oh,yes,internet,web,gmt,est,edt,pst,pdt,cet,bst,utc,a,an,the,this,that,these,those,it,he,she,we,they,you,his,her,their,our,its,my,your,but,and,or,if,when,while,after,before,as,at,in,on,of,for,with,by,from,to,under,over,into,onto,about,against,between,during,since,until,without,within,so,yet,then,there,here,now,also,still,even,just,only,not,all,some,many,most,more,few,other,another,each,every,both,either,neither,one,two,three,four,five,six,seven,eight,nine,ten,said,says,say,according,however,meanwhile,moreover,instead,although,though,because,why,what,who,whom,whose,which,where,how,well,source,link,check,also,read,more,related,share,advertisement,photo,video,click,subscribe,follow,copyright,attendance,scorers,scorer,postponed,standings,halftime,referee,result,results,note,teams,lineups',
 );
 
 /** Nationalities, demonyms and group adjectives: never entities on their own (facts of English usage). */
@@ -68,7 +68,7 @@ const EVENT_HEADS = set(
 
 /** Seats of power that stand for a government or institution (metonymy). */
 const SEATS = set(
-  'kremlin,white house,pentagon,downing street,capitol hill,whitehall,elysee,elysee palace,quai d\'orsay,foggy bottom,zhongnanhai,blue house,vatican,holy see,number 10,no 10,state department,foreign office,home office,west wing,oval office,wall street,fleet street,westminster,bundeskanzleramt,chigi palace,palazzo chigi,la moncloa,casa rosada,planalto,itamaraty,the hague',
+  'kremlin,white house,pentagon,downing street,capitol hill,whitehall,elysee,elysee palace,quai d\'orsay,foggy bottom,zhongnanhai,blue house,vatican,holy see,number 10,no 10,state department,foreign office,home office,west wing,oval office,fleet street,westminster,bundeskanzleramt,chigi palace,palazzo chigi,la moncloa,casa rosada,planalto,itamaraty,the hague',
 );
 /** Well-known organisations written without a head word (news agencies and broadcasters). */
 const ORG_NAMES = set('reuters,associated press,agence france-presse,bloomberg,interfax,xinhua,tass,itar-tass,ria novosti,kyodo,yonhap,anadolu,bernama,antara,al jazeera,fox news,sky news,euronews,gazprom,rosneft,aeroflot,hezbollah,hizbollah,hamas,taliban,al qaeda,al-qaeda,fatah,likud,labour,interpol,europol,opec,greenpeace,amnesty international,human rights watch,wikileaks,google,facebook,twitter,amazon,apple,microsoft');
@@ -306,6 +306,8 @@ function namey(tok: Tok, headline: boolean, table = false): boolean {
     return !(tok.tags.has('Verb') || tok.tags.has('Preposition') || tok.tags.has('Conjunction') || tok.tags.has('Determiner') || tok.tags.has('Adverb'));
   }
   if (tok.initial) {
+    // "News Corp said": a sentence-initial word before a company's legal form is part of its name
+    if (tok.next && joins(tok, tok.next) && startsUpper(tok.next.text) && LEGAL_FORMS.has(bare(tok.next))) return true;
     if (tok.next && SPEECH.has(tok.next.lower) && !tok.tags.has('Plural') && [...tok.tags].every((g) => g === 'Noun' || g === 'Singular' || g === 'ProperNoun')) return true;
     if (TITLE_HEADS.has(key) || TITLE_MODIFIERS.has(key)) return true;
     if (lookupPlace(tok.text)) return true;
@@ -390,6 +392,8 @@ interface Run {
 function runs(toks: Tok[], headline: boolean, table = false): Run[] {
   const out: Run[] = [];
   let cur: Tok[] = [];
+  /** a possessive token the name goes on through ("Farmers' Bancshares Inc.") */
+  let keepThrough: Tok | undefined;
   const flush = () => {
     if (cur.length) out.push({ toks: cur });
     cur = [];
@@ -398,9 +402,12 @@ function runs(toks: Tok[], headline: boolean, table = false): Run[] {
     const t = toks[i];
     const ok = namey(t, headline, table) || (cur.length > 0 && t.lower === '&');
     if (ok) {
-      if (cur.length && !joins(cur[cur.length - 1], t)) flush();
+      if (cur.length && !joins(cur[cur.length - 1], t) && !(keepThrough === cur[cur.length - 1] && t.sentence === keepThrough.sentence)) flush();
       cur.push(t);
-      if (/[’']s$/i.test(t.text) || (/s$/.test(t.text) && /^[’']/.test(t.post))) flush();
+      if (/[’']s$/i.test(t.text) || (/s$/.test(t.text) && /^[’']/.test(t.post))) {
+        if (possessiveInName(cur, toks, i, headline)) keepThrough = t;
+        else flush();
+      }
       continue;
     }
     // connectors inside a name: "Charles de Gaulle", "Bashar al-Assad", "Bank of England"
@@ -409,6 +416,12 @@ function runs(toks: Tok[], headline: boolean, table = false): Run[] {
       const head = bare(cur[cur.length - 1]);
       const firstKey = bare(cur[0]);
       if (CONNECTORS.has(key) && !headline) {
+        cur.push(t);
+        continue;
+      }
+      // "Organisation for Security and Cooperation in Europe", "Commission on Presidential Debates",
+      // "Gold Fields of South Africa Ltd", "Test and County Cricket Board": institutional names with connectors
+      if (!headline && orgConnector(cur, t, toks, i, headline)) {
         cur.push(t);
         continue;
       }
@@ -432,6 +445,71 @@ function runs(toks: Tok[], headline: boolean, table = false): Run[] {
   return out;
 }
 
+/** "Boatmen's Bancshares Inc.", "Toronto Bond Traders' Association": a possessive inside a company or body name. */
+function possessiveInName(cur: Tok[], toks: Tok[], i: number, headline: boolean): boolean {
+  if (headline || cur.length > 3 || i + 1 >= toks.length) return false;
+  const t = toks[i];
+  const gap = /[’']s$/i.test(t.text) ? t.post : t.post.slice(1);
+  if (gap !== ' ') return false;
+  if (cur.some((x) => ['Person', 'FirstName', 'LastName', 'MaleName', 'FemaleName', 'Place', 'Country', 'City', 'Region', 'Honorific'].some((g) => x.tags.has(g)))) return false;
+  const owner = cur.map((x) => x.text).join(' ').replace(/[’']s?$/, '');
+  if (lookupPlace(owner) || ORG_HEADS.has(bare(cur[cur.length - 1])) || DEMONYMS.has(owner.toLowerCase()) || isAcronym(owner)) return false;
+  let j = i + 1;
+  let n = 0;
+  while (j < toks.length && n < 4 && namey(toks[j], headline) && (n === 0 || joins(toks[j - 1], toks[j]))) {
+    n++;
+    j++;
+  }
+  if (!n) return false;
+  const last = bare(toks[j - 1]);
+  return LEGAL_FORMS.has(last) || AND_HEADS.has(last) || /^(?:bancshares|bancorp|bank|banks|restaurants|stores|holdings|industries)$/.test(last);
+}
+
+/** What follows only a company's or a body's name. */
+const ORG_AFTER = /^(?:[’']s?)?\s+(?:shares|stock|shareholders|stockholders|subsidiary|board of directors|chief executive|chief financial officer|chairman|chairwoman)\b|^[’']s?\s+(?:unit|board|executives|net profit|profits?|earnings|revenues?|sales)\b|^\s+said it (?:would|will|had|has|was|is|expects|plans)\b|^ (?:shares|stock) (?:rose|fell|closed|gained|lost|jumped|dropped|were|was)\b/;
+/** What precedes only a company's or a body's name. */
+const ORG_BEFORE = /\b(?:shares (?:in|of)|stake in|acquisition of|takeover of|takeover bid for|merger with|analysts? (?:at|with)|economists? (?:at|with)|strategists? (?:at|with)|subsidiary of|unit of|shareholders? (?:in|of)|(?:chief executive|chairman|president) of)\s+$/;
+/** Plural names of places ("the Alps", "the Netherlands"): facts of geography. */
+const PLURAL_PLACES = set('alps,andes,rockies,himalayas,pyrenees,urals,carpathians,appalachians,balkans,baltics,americas,philippines,netherlands,bahamas,maldives,seychelles,comoros,falklands,hebrides,azores,canaries,antilles,dardanelles,highlands,lowlands,midlands,tropics,everglades,cotswolds,ardennes,dolomites,territories,states,emirates,islands,isles,heights,hills,lakes,plains,falls,grenadines,marshalls,solomons,moluccas,caymans,caribbean');
+
+/** Heads of institutional names that go on with "for", "on" or "of" ("Commission on Human Rights"). */
+const INSTITUTION_HEADS = set('organisation,organization,commission,committee,council,agency,association,federation,union,institute,league,foundation,fund,office,bureau,board,movement,front,party,alliance,society,court,ministry,department,centre,center,conference,congress,assembly,authority,coalition,campaign,network,forum,academy,school,college,university,bank,service,corporation,company,church,order,tribunal,secretariat,directorate,administration,programme,program,mission');
+/** Heads that end an "X and Y Board" institution name. */
+const AND_HEADS = set('board,exchange,commission,committee,council,association,institute,federation,union,society,department,ministry,foundation,fund,authority,agency,league,organisation,organization,bureau,office,administration');
+/** Legal forms that end company names. */
+const LEGAL_FORMS = set('corp,inc,co,ltd,plc,llc,cos,bros,ag,sa,nv,gmbh,bhd,pty');
+
+/** Does a lower-case connector at toks[i] continue the institutional name in `cur`? */
+function orgConnector(cur: Tok[], t: Tok, toks: Tok[], i: number, headline: boolean): boolean {
+  const key = t.lower;
+  if (key !== 'of' && key !== 'for' && key !== 'on' && key !== 'and' && key !== 'in') return false;
+  if (cur.length > 8) return false;
+  // the capitalised run after the connector
+  let j = i + 1;
+  const next: Tok[] = [];
+  while (j < toks.length && next.length < 6 && namey(toks[j], headline) && (next.length === 0 || joins(toks[j - 1], toks[j]))) {
+    next.push(toks[j]);
+    if (/[’']s$/i.test(toks[j].text)) break;
+    j++;
+  }
+  if (!next.length) return false;
+  const nextLast = bare(next[next.length - 1]);
+  const chained = cur.some((x) => x.lower === 'for' || x.lower === 'on' || (x.lower === 'of' && INSTITUTION_HEADS.has(bare(cur[0]))));
+  const head = bare(cur[cur.length - 1]);
+  if (key === 'for' || key === 'on') return INSTITUTION_HEADS.has(head) && !PROPER_TAGS.some((g) => cur[cur.length - 1].tags.has(g) && g !== 'Organization');
+  if (key === 'of') {
+    if (LEGAL_FORMS.has(nextLast) && cur.length <= 3) return true;
+    return chained;
+  }
+  if (key === 'in') return chained && cur.some((x) => x.lower === 'for');
+  // "and"
+  if (chained) return true;
+  if (!AND_HEADS.has(nextLast) || cur.length > 3) return false;
+  if (cur.some((x) => ['Person', 'FirstName', 'LastName', 'MaleName', 'FemaleName', 'Place', 'Country', 'City', 'Region'].some((g) => x.tags.has(g)))) return false;
+  if (ORG_HEADS.has(head) || LEGAL_FORMS.has(head) || lookupPlace(cur.map((x) => x.text).join(' '))) return false;
+  return true;
+}
+
 const PLACE_TAIL = /^(?:\s+(?:metro|subway|underground|railway|train|bus|police|power|nuclear)\s+station|\s+(?:station|airport|square|stadium))\b/;
 
 interface Classified {
@@ -449,7 +527,7 @@ function classify(toks: Tok[], text: string, prev: Tok | undefined, next: Tok | 
   const first = bare(toks[0]);
   if (SEATS.has(lowerName) || SEATS.has(key)) {
     const the = prev?.lower === 'the';
-    if (the || /^(downing street|capitol hill|whitehall|foggy bottom|zhongnanhai|wall street|westminster)$/.test(lowerName)) return { type: 'organization', confidence: 0.9, source: 'seat' };
+    if (the || /^(downing street|capitol hill|whitehall|foggy bottom|zhongnanhai|westminster)$/.test(lowerName)) return { type: 'organization', confidence: 0.9, source: 'seat' };
   }
   if (toks.length === 1 && !allCapsPara && isAcronym(toks[0].text)) {
     const plain = toks[0].text.replace(/\./g, '').toLowerCase();
@@ -459,6 +537,10 @@ function classify(toks: Tok[], text: string, prev: Tok | undefined, next: Tok | 
     return { type: 'organization', confidence: 0.75, source: 'acronym' };
   }
   if (hasTitle) return { type: 'person', confidence: 0.95, source: 'title' };
+  for (let i = 1; i + 1 < toks.length; i++) {
+    // "Organisation for Security and Cooperation in Europe", "Commission on Presidential Debates"
+    if (/^(?:for|on|of)$/.test(toks[i].lower) && INSTITUTION_HEADS.has(bare(toks[i - 1])) && !PLACE_FIRST.has(first)) return { type: 'organization', confidence: 0.85, source: 'org-head' };
+  }
   if (ORG_NAMES.has(lowerName)) return { type: 'organization', confidence: 0.85, source: 'org-name' };
   if (toks.length === 1 && prev?.lower === 'the' && /^(west|east|north|south|midwest|gulf)$/.test(first)) return { type: 'place', confidence: 0.6, source: 'region' };
   const place = lookupPlace(surface.replace(/[’']s$/, ''));
@@ -508,6 +590,18 @@ function classify(toks: Tok[], text: string, prev: Tok | undefined, next: Tok | 
   // "press distributor Hachette", "the daily Sueddeutsche Zeitung", "Cofinec said it"
   if (per < 1 && loc === 0 && prev && !startsUpper(prev.text) && ORG_NOUNS.has(prev.lower)) return { type: 'organization', confidence: 0.7, source: 'org-noun' };
   if (per < 1 && loc === 0 && next && (next.lower === 'said' || next.lower === 'says') && next.next && /^(it|its)$/.test(next.next.lower)) return { type: 'organization', confidence: 0.7, source: 'said-it' };
+  if (per < 1 && loc === 0) {
+    const lastTok = toks[toks.length - 1];
+    const after = text.slice(lastTok.end, lastTok.end + 40);
+    const before = text.slice(Math.max(0, toks[0].start - 32), toks[0].start);
+    // "Arch's shares", "KeyCorp's chief executive", "shares of Stork", "analyst at Indosuez": only companies and bodies
+    if (ORG_AFTER.test(after) || ORG_BEFORE.test(before)) return { type: 'organization', confidence: 0.7, source: 'org-context' };
+    if (toks.length === 1 && prev?.lower === 'the' && PLURAL_PLACES.has(last) && !/^(?:territories|states|emirates|islands|isles|heights|hills|lakes|plains|falls|highlands|lowlands|tropics)$/.test(last)) return { type: 'place', confidence: 0.7, source: 'plural-place' };
+    // "the Royals", "the Tigers", "the Greens": a capitalised plural common noun after "the" names a team or group
+    if (toks.length === 1 && prev?.text === 'the' && !toks[0].initial && /^\p{Lu}\p{Ll}{2,}s$/u.test(toks[0].text) && (toks[0].tags.has('Plural') || knownCommon(bare(toks[0]).replace(/s$/, ''))) && !PLURAL_PLACES.has(last) && !EVENT_HEADS.has(last) && !DEMONYMS.has(last) && !isDemonymRun(toks, text)) {
+      return { type: 'organization', confidence: 0.6, source: 'plural-name' };
+    }
+  }
   const prevRole = prev && !startsUpper(prev.text) && (ROLE_NOUNS.has(prev.lower) || ROLE_NOUNS.has(prev.lower.replace(/s$/, '')));
   const speech = (prev && SPEECH.has(prev.lower)) || (next && SPEECH.has(next.lower));
   if (per > loc && per > org && per >= 1) return { type: 'person', confidence: Math.min(0.85, 0.55 + per * 0.1) + (prevRole ? 0.1 : 0), source: 'tags-person' };
@@ -754,6 +848,8 @@ function emit(toks: Tok[], ctx: EmitContext): void {
   const { all, index, text, headline, allCaps, names } = ctx;
   // drop leading "The"/"A" and trailing connectors
   while (toks.length && NOT_NAMES.has(bare(toks[0])) && !HONORIFICS.has(bare(toks[0])) && !(toks.length > 1 && isInitial(toks[0]))) toks = toks.slice(1);
+  // "Ohio-based KeyCorp", "Mo.-based Commerce Bancshares": the place the company is based in is not its name
+  while (toks.length > 1 && /-based$/i.test(toks[0].text)) toks = toks.slice(1);
   while (toks.length && (CONNECTORS.has(toks[toks.length - 1].lower) || toks[toks.length - 1].lower === 'of' || toks[toks.length - 1].lower === '&')) toks = toks.slice(0, -1);
   if (!toks.length) return;
   let peeled = peelTitle(toks);
@@ -810,6 +906,10 @@ function emit(toks: Tok[], ctx: EmitContext): void {
   const nextOk = next && next.sentence === last.sentence ? next : undefined;
   const cls = classify(body, text, prevOk, nextOk, prefix !== undefined && !isHonorificOnlyTitle(prefix.text, body), headline, allCaps);
   if (cls.source === 'common-head') return;
+  if (cls.type === 'place' && cls.source === 'gazetteer' && !possessive && !prefix && prevOk && /^(?:in|at)$/i.test(prevOk.text) && /^\s*(?:[:,;.]|$)/.test(text.slice(end, end + 2))) {
+    // "In Tirana: ...", "At Florida, ...": where something happened, even in a report where the name is also a team
+    cls.source = 'venue';
+  }
   if (headline && body.length > 1 && cls.confidence < 0.8 && !prefix) {
     // a headline's capitalised run is mostly common words: keep its parts, the article level decides
     for (const t of body) emit([t], ctx);
@@ -862,6 +962,10 @@ function emit(toks: Tok[], ctx: EmitContext): void {
       cls.type = 'organization';
       cls.source = 'team';
     }
+  }
+  if (!possessive && cls.type === 'organization' && LEGAL_FORMS.has(bare(last)) && text[spanEnd] === '.' && /\S/.test(text.slice(spanEnd + 1, spanEnd + 40))) {
+    // "NationsBank Corp. could ...": the abbreviation's period belongs to the name (not a paragraph's last period)
+    spanEnd++;
   }
   const cand: NameCandidate = {
     start: first.start,
