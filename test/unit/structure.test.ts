@@ -42,6 +42,22 @@ describe('detectStructure', () => {
     expect(credit.byline?.authors.map((a) => a.text)).toEqual(['Andrew Higgins', 'Ivan Nechepurenko']);
   });
 
+  it('does not take prose starting with "By" for a byline', () => {
+    expect(structure('Markets Rally\n\nBy the way, stocks rose.\n\nMore.').byline).toBeUndefined();
+    expect(structure('Markets Rally\n\nBy Jane Doe | Reuters\n\nStocks rose.').byline?.authors.map((a) => a.text)).toEqual(['Jane Doe']);
+  });
+
+  it('reads pathological lines without backtracking (these took seconds to forever before)', () => {
+    const lines = ['M-'.repeat(40) + '1 The talks failed.', 'By A' + ' and B'.repeat(40) + '1', 'A' + ' B'.repeat(3000) + ' —'];
+    for (const line of lines) {
+      const started = performance.now();
+      const s = structure(`Headline\n\n${line}\n\nMore text.`);
+      expect(s.paragraphs).toHaveLength(3);
+      // generous: a backtracking regex takes seconds or never returns here
+      expect(performance.now() - started).toBeLessThan(2000);
+    }
+  });
+
   it('marks furniture and verbatim repeated lines', () => {
     const s = structure('Title Line\n\nFirst paragraph of the story is here.\n\nAdvertisement\n\nSecond paragraph of the story is here.\n\nShare this:\n\nFirst paragraph of the story is here.');
     expect(s.boilerplate.map((b) => b.kind)).toEqual(['advertisement', 'share', 'repeated-line']);

@@ -2,7 +2,7 @@ import { splitParagraphs } from './paragraphs';
 import { analyzeParagraphNlp } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
 import { detectStructure } from './structure';
-import { buildEntities } from './entities';
+import { buildEntities, prepareEntityParagraph } from './entities';
 import { analyzeQuotes } from './quotes';
 import { ParagraphCache } from './cache';
 import type { Dictionary } from './dictionary';
@@ -40,6 +40,8 @@ function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: {
   }
   const fresh = analyzeParagraph(slice.text);
   cache.set(slice.text, fresh);
+  // the article-level steps' per-paragraph share, done now so a sliced analysis does it in slices too
+  prepareEntityParagraph(fresh, slice.text);
   return fresh;
 }
 

@@ -166,6 +166,11 @@ function paraData(analysis: ParagraphAnalysis | undefined, text: string): ParaDa
   return d;
 }
 
+/** Do a paragraph's share of the entity work ahead of the article pass (the sliced analysis calls it per paragraph). */
+export function prepareEntityParagraph(analysis: ParagraphAnalysis, text: string): void {
+  paraData(analysis, text);
+}
+
 // ---------------------------------------------------------------------------
 // Article pass
 // ---------------------------------------------------------------------------

@@ -21,10 +21,34 @@ const FURNITURE: [RegExp, BoilerplateKind][] = [
 /** Markers after which the rest is related-article headlines until a body-like paragraph. */
 const RELATED_MARKERS = new Set(['related']);
 
+// Words of capitals joined by single spaces or hyphens: each hyphen can only be a separator (no backtracking).
 const DATELINE =
-  /^((?:[A-Z][A-Z.'’-]*)(?:[ -](?:[A-Z][A-Z.'’-]*))*(?:, (?:[A-Z][A-Za-z.'’-]*)(?: [A-Z][A-Za-z.'’-]*)*)?)(?: ?\([^()\n]{1,40}\))? ?(?:—|–|--| - |-(?= ))\s*/;
+  /^((?:[A-Z][A-Z.'’]*)(?:[ -][A-Z][A-Z.'’]*)*(?:, (?:[A-Z][A-Za-z.'’]*)(?:[ -][A-Z][A-Za-z.'’]*)*)?)(?: ?\([^()\n]{1,40}\))? ?(?:—|–|--| - |-(?= ))\s*/;
+/** Datelines are short: only the start of a paragraph is looked at. */
+const DATELINE_WINDOW = 120;
 const DATE_ONLY_DATELINE = /^([A-Z][A-Z .'’-]{1,40}?)\s+(?:\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2},? \d{4})$/;
-const BYLINE = /^by\s+(\p{Lu}[\p{L}.'’ -]*(?:(?:,| and| &) \p{Lu}[\p{L}.'’ -]*)*)(?:[,|—–-].*)?$/iu;
+const BYLINE_START = /^by\s+(?=\p{Lu})/iu;
+const NAME_PARTICLES = new Set(['and', '&', 'de', 'da', 'di', 'del', 'der', 'du', 'la', 'le', 'van', 'von', 'bin', 'al', 'el']);
+
+/**
+ * The names of a byline ("By Jane Doe and John Roe | Reuters" → "Jane Doe and John Roe"),
+ * or undefined when the line is not one. Word by word, so no regex can backtrack.
+ */
+function bylineNames(text: string): string | undefined {
+  if (text.length > 200) return undefined;
+  const start = BYLINE_START.exec(text);
+  if (!start) return undefined;
+  let names = text.slice(start[0].length);
+  const cut = names.search(/[|—–]| - /);
+  if (cut >= 0) names = names.slice(0, cut);
+  let end = names.length;
+  while (end > 0 && (names[end - 1] === ',' || /\s/.test(names[end - 1]))) end--;
+  names = names.slice(0, end);
+  const words = names.split(/[\s,]+/).filter(Boolean);
+  if (!words.length || words.length > 20) return undefined;
+  const ok = words.every((w) => NAME_PARTICLES.has(w.toLowerCase()) || /^\p{Lu}[\p{L}.'’-]*$/u.test(w));
+  return ok && /^\p{Lu}/u.test(words[0]) ? names : undefined;
+}
 const CREDIT = /^(\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*)+)(?:(?:,| and) \p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*)+)* (?:reported|contributed( reporting)?|wrote|edited)\b/u;
 const CREDIT_NAME = /\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*)+/gu;
 const HEADING_MARKUP = /^#{1,6} /;
@@ -84,7 +108,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   let first = 0;
   if (slices.length > 1 || (slices.length === 1 && HEADING_MARKUP.test(slices[0].text))) {
     const s = slices[0];
-    if (s && (HEADING_MARKUP.test(s.text) || (titleLike(s.text) && !DATELINE_START(s.text) && !BYLINE.test(s.text)))) {
+    if (s && (HEADING_MARKUP.test(s.text) || (titleLike(s.text) && !DATELINE_START(s.text) && !bylineNames(s.text)))) {
       kinds[0] = 'headline';
       const offset = HEADING_MARKUP.test(s.text) ? s.text.indexOf(' ') + 1 : 0;
       structure.headline = span(text, s.start + offset, s.end);
@@ -104,11 +128,11 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   for (let i = first; i < Math.min(slices.length, first + 4); i++) {
     if (kinds[i] !== 'body') continue;
     const s = slices[i];
-    const m = s.text.length <= 200 ? BYLINE.exec(s.text) : null;
-    if (m) {
+    const names = bylineNames(s.text);
+    if (names) {
       kinds[i] = 'byline';
-      const namesStart = s.start + s.text.indexOf(m[1]);
-      structure.byline = { ...span(text, s.start, s.end), authors: splitNames(text, namesStart, m[1]) };
+      const namesStart = s.start + s.text.indexOf(names);
+      structure.byline = { ...span(text, s.start, s.end), authors: splitNames(text, namesStart, names) };
     }
     break;
   }
@@ -123,7 +147,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
       structure.dateline = { ...span(text, s.start, s.end), place: span(text, s.start, s.start + own[1].trimEnd().length) };
       break;
     }
-    const m = DATELINE.exec(s.text);
+    const m = DATELINE.exec(s.text.slice(0, DATELINE_WINDOW));
     if (m && /\p{Lu}{2}/u.test(m[1]) && m[1].replace(/[^\p{Lu}]/gu, '').length >= 2) {
       const dash = m[0].trimEnd();
       structure.dateline = { ...span(text, s.start, s.start + dash.length), place: span(text, s.start, s.start + m[1].length) };
@@ -216,7 +240,7 @@ class ArticleParagraph implements Paragraph {
 }
 
 function DATELINE_START(text: string): boolean {
-  const m = DATELINE.exec(text);
+  const m = DATELINE.exec(text.slice(0, DATELINE_WINDOW));
   return !!m && m[0].length < text.length;
 }
 

@@ -3,10 +3,8 @@ import type { Article, Finding } from '../analysis/types';
 import { SOURCE } from './diagnostics';
 import { toRange, type OffsetDocument } from './ranges';
 
-function sameRange(doc: OffsetDocument, finding: Finding, diagnostic: Diagnostic): boolean {
-  const r = toRange(doc, finding);
-  const d = diagnostic.range;
-  return r.start.line === d.start.line && r.start.character === d.start.character && r.end.line === d.end.line && r.end.character === d.end.character;
+function rangeKey(code: unknown, r: Diagnostic['range']): string {
+  return `${String(code)}@${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
 /** Quick fixes for the findings the client sends back, plus fixes of findings overlapping the range. */
@@ -19,10 +17,11 @@ export function provideCodeActions(
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   const seen = new Set<string>();
+  const sent = new Map(diagnostics.filter((d) => d.source === SOURCE).map((d) => [rangeKey(d.code, d.range), d]));
   for (const finding of article.findings) {
     if (!finding.fixes?.length) continue;
-    const diagnostic = diagnostics.find((d) => d.source === SOURCE && d.code === finding.code && sameRange(doc, finding, d));
     const overlaps = finding.start <= end && start <= finding.end;
+    const diagnostic = sent.size ? sent.get(rangeKey(finding.code, toRange(doc, finding))) : undefined;
     if (!diagnostic && !overlaps) continue;
     for (const fix of finding.fixes) {
       const key = `${fix.title}@${fix.edits[0]?.start}`;
