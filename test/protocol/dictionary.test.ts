@@ -20,7 +20,7 @@ describe('team dictionary (.article-lens.json)', () => {
     dir = mkdtempSync(join(tmpdir(), 'article-lens-dict-'));
     writeFileSync(join(dir, 'story.article.txt'), TEXT);
     uri = pathToFileURL(join(dir, 'story.article.txt')).href;
-    client = await startClient(undefined, pathToFileURL(dir).href);
+    client = await startClient({ rootUri: pathToFileURL(dir).href });
     await client.open(uri, TEXT);
     await client.waitForAnalysis(uri, 1);
   });

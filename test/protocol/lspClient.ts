@@ -27,6 +27,10 @@ export interface TestClient {
   stderr: string[];
   /** what the server answered to initialize */
   initializeResult: InitializeResult;
+  /** capabilities the server registered dynamically */
+  registrations: { method: string; registerOptions?: unknown }[];
+  /** `$/progress` notifications */
+  progress: { token: unknown; value: { kind: string; title?: string; message?: string; percentage?: number } }[];
   /** wait until the newest diagnostics for `uri` satisfy `test` */
   waitForDiagnostics(uri: string, test?: (d: Diagnostic[], version?: number) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   /** wait until the server has analysed `version` of `uri` (its status notification) */
@@ -37,12 +41,22 @@ export interface TestClient {
   stop(): Promise<void>;
 }
 
-export async function startClient(initializationOptions?: unknown, rootUri: string | null = null): Promise<TestClient> {
+export interface ClientOptions {
+  initializationOptions?: unknown;
+  /** the workspace folder (also sent as rootUri) */
+  rootUri?: string | null;
+  /** what the client answers to workspace/configuration for the `articleLens` section */
+  settings?: unknown;
+}
+
+export async function startClient({ initializationOptions, rootUri = null, settings = null }: ClientOptions = {}): Promise<TestClient> {
   const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const diagnostics: PublishDiagnosticsParams[] = [];
   const notifications: { method: string; params: unknown }[] = [];
   const stderr: string[] = [];
+  const registrations: TestClient['registrations'] = [];
+  const progress: TestClient['progress'] = [];
   child.stderr.on('data', (d: Buffer) => stderr.push(d.toString()));
   const waiters = new Set<() => void>();
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -53,9 +67,17 @@ export async function startClient(initializationOptions?: unknown, rootUri: stri
     notifications.push({ method: m.method, params: m.params });
     for (const w of [...waiters]) w();
   });
-  connection.onRequest('workspace/configuration', () => [null]);
-  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('workspace/configuration', () => [settings]);
+  connection.onRequest('client/registerCapability', (p: { registrations: TestClient['registrations'] }) => {
+    registrations.push(...p.registrations);
+    return null;
+  });
+  connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('workspace/semanticTokens/refresh', () => null);
+  connection.onRequest('workspace/codeLens/refresh', () => null);
+  connection.onNotification('$/progress', (p: TestClient['progress'][number]) => {
+    progress.push(p);
+  });
   connection.listen();
   const initializeResult = await connection.sendRequest<InitializeResult>('initialize', {
     processId: process.pid,
@@ -73,7 +95,8 @@ export async function startClient(initializationOptions?: unknown, rootUri: stri
           formats: ['relative'],
         },
       },
-      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, symbol: {} },
+      window: { workDoneProgress: true },
       general: { positionEncodings: ['utf-16'] },
     },
     initializationOptions,
@@ -87,6 +110,8 @@ export async function startClient(initializationOptions?: unknown, rootUri: stri
     notifications,
     stderr,
     initializeResult,
+    registrations,
+    progress,
     waitForDiagnostics(uri, test = () => true, timeoutMs = 15000) {
       return new Promise((resolvePromise, reject) => {
         const check = () => {

@@ -2,31 +2,24 @@
  * Navigation, rename, code lens, audits, export and the workspace index,
  * through the protocol against the built server (server/out/server.js).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createProtocolConnection,
-  PublishDiagnosticsNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
   type CodeAction,
   type CodeLens,
   type Diagnostic,
   type DocumentHighlight,
   type Hover,
   type Location,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
   type Range,
   type SymbolInformation,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SERVER, startClient, type TestClient } from './lspClient';
+import { startClient, type TestClient } from './lspClient';
 
 const SAMPLE = readFileSync(resolve(__dirname, '../../seeds/000_d9a995616103b19f.txt'), 'utf8');
 const SAMPLE_URI = 'file:///nav/sample.article.txt';
@@ -215,64 +208,9 @@ describe('navigation and rename over stdio', () => {
 // The workspace index, with a client that has workspace folders and progress.
 // ---------------------------------------------------------------------------
 
-interface WorkspaceClient {
-  connection: ProtocolConnection;
-  progress: { token: unknown; value: { kind: string; title?: string; message?: string; percentage?: number } }[];
-  registrations: { method: string; registerOptions?: unknown }[];
-  diagnostics: PublishDiagnosticsParams[];
-  stop(): Promise<void>;
-}
-
-async function startWorkspaceClient(folder: string, settings: unknown = null): Promise<WorkspaceClient> {
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const progress: WorkspaceClient['progress'] = [];
-  const registrations: WorkspaceClient['registrations'] = [];
-  const diagnostics: PublishDiagnosticsParams[] = [];
-  connection.onRequest('workspace/configuration', () => [settings]);
-  connection.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
-    registrations.push(...p.registrations);
-    return null;
-  });
-  connection.onRequest('window/workDoneProgress/create', () => null);
-  connection.onRequest('workspace/semanticTokens/refresh', () => null);
-  connection.onRequest('workspace/codeLens/refresh', () => null);
-  connection.onNotification('$/progress', (p: WorkspaceClient['progress'][number]) => {
-    progress.push(p);
-  });
-  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    diagnostics.push(p);
-  });
-  connection.onUnhandledNotification(() => undefined);
-  connection.listen();
-  const root = pathToFileURL(folder).href;
-  await connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: root,
-    workspaceFolders: [{ uri: root, name: 'news' }],
-    capabilities: {
-      window: { workDoneProgress: true },
-      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, symbol: {} },
-      textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { relatedInformation: true } },
-    },
-  });
-  await connection.sendNotification('initialized', {});
-  return {
-    connection,
-    progress,
-    registrations,
-    diagnostics,
-    async stop() {
-      try {
-        await Promise.race([connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-        await connection.sendNotification('exit');
-      } catch {
-        // gone
-      }
-      connection.dispose();
-      if (child.exitCode === null) child.kill();
-    },
-  };
+/** A client with the workspace folder and, optionally, settings. */
+function startWorkspaceClient(folder: string, settings: unknown = null): Promise<TestClient> {
+  return startClient({ rootUri: pathToFileURL(folder).href, settings });
 }
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15000): Promise<T> {
@@ -291,7 +229,7 @@ describe('workspace index over stdio', () => {
   const TWO = 'Protests Grow in Minsk\n\nMINSK — Alexander Lukashenka, the president of Belarus, said on Sunday that the protests would fail. Mr. Lukashenka later called President Vladimir Putin.\n';
   const oneUri = pathToFileURL(join(dir, 'desk', 'one.article.txt')).href;
   const twoUri = pathToFileURL(join(dir, 'articles', 'two.txt')).href;
-  let ws: WorkspaceClient;
+  let ws: TestClient;
 
   beforeAll(async () => {
     mkdirSync(join(dir, 'desk'));
