@@ -69,7 +69,8 @@ describe('quote pairing and kinds', () => {
     ['low-high', '„We will win,“ Mr. Smith said.', [{ kind: 'direct', text: 'We will win,', style: 'low-high' }]],
     ['partial', 'He agreed on the need “to strengthen allied relations” with Moscow.', [{ kind: 'partial', text: 'to strengthen allied relations' }]],
     ['scare', 'Foes were spreading “fake” stories about him.', [{ kind: 'scare', text: 'fake' }]],
-    ['called is a partial', 'Mr. Lukashenko, who has often been called “Europe’s last dictator,” danced.', [{ kind: 'partial', text: 'Europe’s last dictator,' }]],
+    ['passive "been called": an epithet nobody here said', 'Mr. Lukashenko, who has often been called “Europe’s last dictator,” danced.', [{ kind: 'scare', text: 'Europe’s last dictator,' }]],
+    ['called it: a partial quote', 'The senator called the plan “a reckless gamble with our future.”', [{ kind: 'partial', text: 'a reckless gamble with our future.' }]],
     ['title', 'He hosted “Saturday Night Live” last week.', [{ kind: 'title', text: 'Saturday Night Live' }]],
   ];
   it.each(kinds)('%s', (_name, text, expected) => {
@@ -244,16 +245,33 @@ describe('findings and fixes', () => {
     expect(f.related?.[0].span).toEqual({ start: 0, end: 1 });
   });
 
-  it('mixed-quote-styles flags the minority marks and converts the whole article', () => {
-    const text = '“We won,” Jane Doe said.\n\n“It’s ours,” she added.\n\n"It\'s theirs," he said.';
+  it('mixed-quote-styles: one finding per article, on the first minority mark, with the others related', () => {
+    const text = '“We won,” Jane Doe said.\n\n“It’s ours,” she added.\n\n"It\'s theirs," he said.\n\n“We stay,” she said.\n\n"We go," he said.';
     const a = analyze(text);
     const mixed = a.findings.filter((f) => f.code === 'mixed-quote-styles');
-    expect(mixed.map((f) => text.slice(f.start, f.end))).toEqual(['"', '"']);
+    expect(mixed).toHaveLength(1);
+    expect(mixed[0].start).toBe(text.indexOf('"'));
+    expect(mixed[0].severity).toBe('information');
+    expect(mixed[0].related?.map((r) => text.slice(r.span.start, r.span.end))).toEqual(['"', '"', '"']);
     const fix = mixed[0].fixes![0];
     expect(fix.title).toBe('Convert straight quotes to curly quotes in the whole article');
+    expect(fix.preferred).toBe(true);
     const fixed = apply(text, fix.edits);
-    expect(fixed).toBe('“We won,” Jane Doe said.\n\n“It’s ours,” she added.\n\n“It’s theirs,” he said.');
+    expect(fixed).toBe('“We won,” Jane Doe said.\n\n“It’s ours,” she added.\n\n“It’s theirs,” he said.\n\n“We stay,” she said.\n\n“We go,” he said.');
     expect(analyze(fixed).findings).toEqual([]);
+    // the other direction is offered too
+    const back = apply(text, mixed[0].fixes![1].edits);
+    expect(back).not.toMatch(/[“”’]/);
+  });
+
+  it('the article-wide conversion leaves boilerplate alone', () => {
+    const text = ['“We won,” Jane Doe said.', '“It’s ours,” she added.', '"It\'s theirs," he said.', 'Source link', 'Check Also', 'Don\'t Miss: "Our Best Stories"'].join('\n\n');
+    const a = analyze(text);
+    const mixed = a.findings.find((f) => f.code === 'mixed-quote-styles');
+    expect(mixed).toBeDefined();
+    const fixed = apply(text, mixed!.fixes![0].edits);
+    if (a.structure.boilerplate.some((b) => b.text.includes('Our Best Stories'))) expect(fixed.endsWith('Don\'t Miss: "Our Best Stories"')).toBe(true);
+    expect(fixed).toContain('“It’s theirs,” he said.');
   });
 
   it('unattributed direct speech is flagged, but not in a headline or boilerplate-free narrative', () => {
@@ -264,7 +282,10 @@ describe('findings and fixes', () => {
   it('scare-quote hints only when asked for', () => {
     const text = 'Foes were spreading “fake” stories about him.';
     expect(codes(analyze(text).findings)).toEqual([]);
-    expect(codes(analyze(text, true).findings)).toEqual(['scare-quote']);
+    const hints = analyze(text, true).findings;
+    expect(codes(hints)).toEqual(['scare-quote']);
+    expect(hints[0].severity).toBe('hint');
+    expect(apply(text, hints[0].fixes![0].edits)).toBe('Foes were spreading fake stories about him.');
   });
 
   it('a correct article raises no findings', () => {
@@ -309,5 +330,208 @@ describe('robustness', () => {
     expect(quotes.length).toBe(10000);
     expect(findings).toEqual([]);
     expect(ms).toBeLessThan(1500);
+  });
+});
+
+describe('forms of attribution', () => {
+  const cases: [string, string, { text: string; kind: string; speaker?: string | null; parts?: number }[]][] = [
+    [
+      'interrupted, clause after the speaker',
+      '“I think the moderator will be fair,” Mr. Hale said during a rally in Dover, “but many people will be watching.”',
+      [{ text: 'I think the moderator will be fair, … but many people will be watching.', kind: 'direct', speaker: 'Hale', parts: 2 }],
+    ],
+    [
+      'interrupted across a sentence end',
+      '“We are ready,” said Ana Ruiz, a lawyer in Lisbon. “We have been ready for years.”',
+      [{ text: 'We are ready, … We have been ready for years.', kind: 'direct', speaker: 'Ana Ruiz', parts: 2 }],
+    ],
+    [
+      'not merged when the writer adds another speech act',
+      '“Keep your hands in sight,” Ms. Blake sings to the crowd before asking them, “Where do we go from here?”',
+      [
+        { text: 'Keep your hands in sight,', kind: 'direct', speaker: 'Blake', parts: 1 },
+        { text: 'Where do we go from here?', kind: 'direct', parts: 1 },
+      ],
+    ],
+    [
+      'not merged when the second quotation continues the writer’s sentence',
+      '“This just isn’t right,” Ms. Ward said. “You squeezed employees to the breaking point” to drive up the price, she said.',
+      [
+        { text: 'This just isn’t right,', kind: 'direct', speaker: 'Ward', parts: 1 },
+        { text: 'You squeezed employees to the breaking point', kind: 'partial', parts: 1 },
+      ],
+    ],
+    [
+      '“He added:” introduces the next quotation',
+      '“Let me be clear,” he wrote. “Nothing has changed.” He added: “This is beyond hilarious.”',
+      [
+        { text: 'Let me be clear, … Nothing has changed.', kind: 'direct', speaker: 'he', parts: 2 },
+        { text: 'This is beyond hilarious.', kind: 'direct', speaker: 'He', parts: 1 },
+      ],
+    ],
+    [
+      'according to',
+      'The talks will resume, according to a spokesman for the ministry: “We expect progress next week.”',
+      [{ text: 'We expect progress next week.', kind: 'direct', speaker: 'a spokesman' }],
+    ],
+    [
+      'an interposed attribution covers the sentence',
+      'Mr. Vance, the Kremlin said in a statement, had agreed on the need “to strengthen allied relations” and to stop “destructive forces.”',
+      [
+        { text: 'to strengthen allied relations', kind: 'partial', speaker: 'Kremlin' },
+        { text: 'destructive forces.', kind: 'partial', speaker: 'Kremlin' },
+      ],
+    ],
+    [
+      'short quotation inside reported speech is the speaker’s, outside it a scare quote',
+      'Mr. Reyes warned that his government would not be “lulled to sleep” by protests.\n\nThe so-called “reform” stalled.',
+      [
+        { text: 'lulled to sleep', kind: 'partial', speaker: 'Reyes' },
+        { text: 'reform', kind: 'scare', speaker: null },
+      ],
+    ],
+    [
+      'called on urges',
+      'The leaders of Estonia, Latvia and Lithuania called on the country to hold new “free and fair” elections.',
+      [{ text: 'free and fair', kind: 'partial', speaker: 'The leaders of Estonia, Latvia and Lithuania' }],
+    ],
+    [
+      'a sentence set off by dashes',
+      "Critics included Mitt Romney -- ''It is disqualifying to refuse to release tax returns'' -- and others.",
+      [{ text: 'It is disqualifying to refuse to release tax returns', kind: 'direct', speaker: 'Mitt Romney' }],
+    ],
+    [
+      'participle after a name',
+      'The ad uses footage of Hillary Clinton asking, “Why aren’t I fifty points ahead?”',
+      [{ text: 'Why aren’t I fifty points ahead?', kind: 'direct', speaker: 'Hillary Clinton' }],
+    ],
+  ];
+  it.each(cases)('%s', (_name, text, expected) => {
+    const a = analyze(text);
+    const got = a.quotes.filter((q) => q.depth === 0);
+    expect(got.map((q) => q.text)).toEqual(expected.map((e) => e.text));
+    expected.forEach((e, i) => {
+      expect(got[i].kind, e.text).toBe(e.kind);
+      if (e.speaker !== undefined) expect(got[i].speaker?.text ?? null, e.text).toBe(e.speaker);
+      if (e.parts !== undefined) expect(got[i].parts).toHaveLength(e.parts);
+    });
+    expect(codes(a.findings).filter((c) => c !== 'scare-quote')).toEqual([]);
+  });
+
+  it('a pronoun in the next paragraph resolves to the person named before it', () => {
+    const text = [
+      'Mr. Lukas Brenner, signaling a tilt toward Moscow, told his officials in Minsk that he needed to speak with Mr. Ivan Sorel.',
+      'He accused protesters of following a playbook, and alleged that “elements of external interference have already appeared.”',
+    ].join('\n\n');
+    const a = analyze(text);
+    const q = a.quotes[0];
+    expect(q.speaker?.text).toBe('He');
+    const entity = a.entities.find((e) => e.id === q.speaker?.entity);
+    expect(entity?.name).toContain('Brenner');
+  });
+
+  it('a quotation continued in the next paragraph must reopen with the same kind of mark', () => {
+    const text = '"Melanie thought the whole thing was outrageous.\n\n“It never crossed my mind,” she said.';
+    const a = analyze(text);
+    const q = a.quotes.find((x) => x.text.startsWith('It never'));
+    expect(q?.parts).toHaveLength(1);
+    expect(q?.kind).toBe('direct');
+    expect(codes(a.findings).filter((c) => c !== 'mixed-quote-styles')).toEqual(['unclosed-quote']);
+  });
+
+  it('nested double quotes: same family is flagged, curly inside straight is a deliberate nesting', () => {
+    expect(codes(analyze('“He said “no” to us,” Mr. Smith said.').findings)).toContain('nested-double-quote');
+    expect(codes(analyze('"He said “no” to us," Mr. Smith said.').findings)).not.toContain('nested-double-quote');
+  });
+
+  it('a quotation in a headline is a quotation, and is not reported as unattributed', () => {
+    const a = analyze('Mayor Speaks ‘Directly To White Voters’ After Latest Shooting\n\nThe mayor spoke on Tuesday in Dover.');
+    expect(a.quotes[0].kind).not.toBe('title');
+    expect(codes(a.findings)).toEqual([]);
+  });
+
+  it('apostrophes stay out of quotations in every style', () => {
+    const text = 'In the ’90s the Joneses’ house, Mr. O’Neil said, "wasn\'t ours," and ‘rock ’n’ roll’ didn’t help.';
+    const a = analyze(text);
+    expect(a.quotes.map((q) => q.text)).toEqual(["wasn't ours,", 'rock ’n’ roll']);
+  });
+});
+
+describe('incremental analysis', () => {
+  it('an edit sequence on one cache gives exactly the fresh analysis of each version', async () => {
+    const { generateArticle } = await import('../bench/generate');
+    let text =
+      generateArticle(20_000, 3) +
+      '\n\n“We came early. We stayed late.\n\n“Then the police arrived,” he said.\n\nHe said “no” twice and "yes" once; the Joneses’ ’90s house.\n\n“Unclosed here.\n\nDone.';
+    const cache = new ParagraphCache();
+    const strip = (a: ReturnType<typeof analyze>) => ({ quotes: a.quotes, findings: JSON.parse(JSON.stringify(a.findings)), entities: a.entities.length });
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const inserts = ['“', '”', '"', "'", '’', '\n\n', ' said Ana Ruiz. ', '“Yes,” he said. ', 'x'];
+    for (let step = 0; step < 40; step++) {
+      const pos = Math.floor(rnd() * text.length);
+      const r = rnd();
+      if (r < 0.4) text = text.slice(0, pos) + inserts[Math.floor(rnd() * inserts.length)] + text.slice(pos);
+      else if (r < 0.7) text = text.slice(0, pos) + text.slice(pos + 1 + Math.floor(rnd() * 3));
+      else text = text.slice(0, pos) + (text[pos] === 'a' ? 'e' : 'a') + text.slice(pos + 1);
+      const warm = analyzeArticle(text, {}, cache);
+      const fresh = analyzeArticle(text, {}, new ParagraphCache());
+      expect(strip(warm), `step ${step}`).toEqual(strip(fresh));
+    }
+  });
+
+  it('a warm one-character edit of a 500 KB article re-runs the quote pass in a few milliseconds', async () => {
+    const { generateArticle } = await import('../bench/generate');
+    const { detectStructure } = await import('../../server/src/analysis/structure');
+    const { buildEntities } = await import('../../server/src/analysis/entities');
+    let text = generateArticle(500_000, 7);
+    const cache = new ParagraphCache();
+    analyzeArticle(text, {}, cache);
+    const times: number[] = [];
+    for (let k = 0; k < 9; k++) {
+      const pos = Math.floor(text.length / 2) + k * 41;
+      text = text.slice(0, pos) + (text[pos] === 'a' ? 'e' : 'a') + text.slice(pos + 1);
+      analyzeArticle(text, {}, cache);
+      const paragraphs = splitParagraphs(text);
+      const analyses = paragraphs.map((p) => cache.get(p.text)!);
+      const structure = detectStructure(text, paragraphs, analyses);
+      const input: ArticleInput = { text, paragraphs, analyses, structure, options: {} };
+      const entities = buildEntities(input);
+      const t0 = performance.now();
+      analyzeQuotes(input, entities);
+      times.push(performance.now() - t0);
+    }
+    times.sort((x, y) => x - y);
+    // about 2–5 ms on a quiet machine; the bound leaves room for a loaded test runner
+    expect(times[4]).toBeLessThan(40);
+  });
+
+  it('hostile marks stay fast', () => {
+    for (const junk of ['“a '.repeat(70_000), '"\'“”‘’«»„ '.repeat(20_000)]) {
+      const input = handInput(junk);
+      analyzeQuotes(input, []);
+      const t0 = performance.now();
+      const { findings } = analyzeQuotes(input, []);
+      expect(performance.now() - t0).toBeLessThan(200);
+      expect(findings.length).toBeLessThan(2000);
+    }
+  });
+});
+
+describe('where the fix for an unclosed quote closes it', () => {
+  const cases: [string, string][] = [
+    ['“We need more time to read the report, said Maria Delgado, the council president.', '“We need more time to read the report,” said Maria Delgado, the council president.'],
+    ['“It is over, she said, and left.', '“It is over,” she said, and left.'],
+    ['“We will win, the mayor said on Tuesday.', '“We will win,” the mayor said on Tuesday.'],
+    ['“Prices rose, wages fell, and nobody knows why.', '“Prices rose, wages fell, and nobody knows why.”'],
+  ];
+  it.each(cases)('%s', (paragraph, expected) => {
+    const text = `A Headline Here\n\n${paragraph}`;
+    const finding = analyzeArticle(text).findings.find((f) => f.code === 'unclosed-quote');
+    const edit = finding?.fixes?.[0].edits[0];
+    expect(edit).toBeDefined();
+    const fixed = text.slice(0, edit!.start) + edit!.newText + text.slice(edit!.end);
+    expect(fixed.split('\n\n')[1]).toBe(expected);
+    expect(analyzeArticle(fixed).findings.filter((f) => f.code === 'unclosed-quote')).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { scanQuoteMarks } from './quoteMarks';
 import { detectStructure } from './structure';
 import { buildEntities, prepareEntityParagraph } from './entities';
 import { analyzeQuotes } from './quotes';
+import { perParagraph as prepareQuoteParagraph } from './quoteLocal';
 import { ParagraphCache } from './cache';
 import type { Dictionary } from './dictionary';
 import type { Article, ArticleStats, ParagraphAnalysis, ParagraphSlice, Structure } from './types';
@@ -42,6 +43,7 @@ function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: {
   cache.set(slice.text, fresh);
   // the article-level steps' per-paragraph share, done now so a sliced analysis does it in slices too
   prepareEntityParagraph(fresh, slice.text);
+  prepareQuoteParagraph(fresh, slice.text);
   return fresh;
 }
 

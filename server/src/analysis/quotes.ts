@@ -1,84 +1,429 @@
 import type { ArticleInput } from './article';
-import type {
-  Entity,
-  Finding,
-  Fix,
-  Mention,
-  ParagraphKind,
-  Quote,
-  QuoteKind,
-  QuoteMarkToken,
-  QuoteStyle,
-  Span,
-  Speaker,
-  TextEdit,
-} from './types';
+import type { Entity, Finding, Fix, Mention, ParagraphKind, Quote, QuoteKind, QuoteMarkToken, QuoteStyle, Span, Speaker, TextEdit } from './types';
+import {
+  closerFor,
+  glyphsMatch,
+  hasCloserList,
+  isTitleCase,
+  openingFamily,
+  paragraphEnd,
+  perParagraph,
+  R_IGNORED,
+  R_NONE,
+  R_OPEN,
+  sentenceStartPlain,
+  variantOf,
+  type LocalAttribution,
+  type LocalRec,
+  type LocalSpeaker,
+  type PerParagraph,
+  type Variant,
+} from './quoteLocal';
+import { CUE_WORDS, FEMALE_GIVEN, MALE_GIVEN, PRONOUNS, WEAK_CUES } from './quoteLexicon';
 
 /**
- * Quote analysis of a whole article: pairs the per-paragraph quotation marks,
- * classifies each quotation (direct speech, partial quote, scare quote,
- * title), finds its speaker and cue, and reports quote-mark problems.
+ * Quote analysis of a whole article: pairs the quotation marks, classifies each
+ * quotation (direct speech, partial quote, scare quote, title), finds its
+ * speaker and cue, and reports quote-mark problems.
  *
- * Everything here is linear in the article length: every look-around is
- * bounded (a few hundred characters or a few dozen mentions).
+ * Two halves. Everything that depends on one paragraph's text — pairing inside
+ * the paragraph, masking, tokens, cue and speaker candidates — lives in
+ * quoteLocal.ts and is memoised on the paragraph's analysis object. This file
+ * is the article-level pass that runs on every keystroke: it links quotations
+ * that continue across paragraphs, resolves speaker candidates to entity
+ * mentions (binary search), carries the current speaker from quote to quote,
+ * merges interrupted quotations and writes the findings. It touches only the
+ * compact per-paragraph data, never the text of unchanged paragraphs.
  */
 
+/** Drop the marks of a closed one-part quotation. */
+function scareFix(c: Chain, pps: PerParagraph[], starts: Int32Array): Fix[] | undefined {
+  if (c.recs.length !== 1 || c.recs[0].close < 0) return undefined;
+  const p = c.paras[0];
+  const r = c.recs[0];
+  const o = pps[p].marks[r.open];
+  const cl = pps[p].marks[r.close];
+  const b = starts[p];
+  return [
+    {
+      title: 'Remove the quotation marks',
+      edits: [
+        { start: b + o.offset, end: b + o.offset + o.mark.length, newText: '' },
+        { start: b + cl.offset, end: b + cl.offset + cl.mark.length, newText: '' },
+      ],
+    },
+  ];
+}
+
+/** At most this many findings of one code per paragraph (junk text must not flood the editor). */
+const MAX_FINDINGS_PER_PARAGRAPH = 20;
+/** How many other minority marks the mixed-styles finding lists. */
+const MIXED_RELATED = 5;
+
+/** One quotation: its local records in paragraph order (several when it continues across paragraphs). */
+class Chain {
+  readonly paras: number[];
+  readonly recs: LocalRec[];
+  readonly depth: number;
+  unclosed = false;
+  kind: QuoteKind = 'partial';
+  speaker: Speaker | null = null;
+  /** absolute cue span, cueEnd < 0 when none */
+  cueStart = -1;
+  cueEnd = -1;
+  postAttributionEnd = -1;
+  localSpeakerPost = false;
+  merged: Chain[] | null = null;
+  skip = false;
+
+  constructor(p: number, rec: LocalRec) {
+    this.paras = [p];
+    this.recs = [rec];
+    this.depth = rec.depth;
+  }
+}
+
+/** Quote pairing, classification, attribution and diagnostics for one article. */
+export function analyzeQuotes(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findings: Finding[] } {
+  try {
+    return run(input, entities);
+  } catch {
+    return { quotes: [], findings: [] };
+  }
+}
+
+function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findings: Finding[] } {
+  const { text, paragraphs, analyses } = input;
+  const n = paragraphs.length;
+  const kinds: ParagraphKind[] = new Array(n).fill('body');
+  for (const p of input.structure?.paragraphs ?? []) if (p.index >= 0 && p.index < n) kinds[p.index] = p.kind;
+  const starts = new Int32Array(n);
+  const ends = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    starts[i] = paragraphs[i].start;
+    ends[i] = paragraphs[i].end;
+  }
+
+  // ---- 1. per-paragraph data and the variant each paragraph needs
+  const pps: PerParagraph[] = new Array(n);
+  const vars: Variant[] = new Array(n);
+  const continuesOut = new Uint8Array(n);
+  /** the paragraphs that have quotation marks (the only ones most steps look at) */
+  const marked: number[] = [];
+  let continuing = false;
+  let next = n > 0 ? perParagraph(analyses[0], paragraphs[0].text) : undefined;
+  for (let i = 0; i < n; i++) {
+    const pp = next!;
+    next = i + 1 < n ? perParagraph(analyses[i + 1], paragraphs[i + 1].text) : undefined;
+    pps[i] = pp;
+    const nextFamily = next ? openingFamily(next) : 0;
+    if (pp.marks.length === 0) {
+      vars[i] = pp.variants[0]!;
+      continuing = false;
+      continue;
+    }
+    marked.push(i);
+    const v = variantOf(pp, continuing, nextFamily);
+    vars[i] = v;
+    const cont = v.exitRec >= 0 && !v.junk && nextFamily > 0 && nextFamily === v.exitFamily && kinds[i] !== 'headline' && (i + 1 >= n || kinds[i + 1] !== 'headline');
+    continuesOut[i] = cont ? 1 : 0;
+    continuing = cont;
+  }
+
+  // ---- 2. chains: one per quotation, linking the parts of multi-paragraph quotations
+  const chains: Chain[] = [];
+  const incomingChain: (Chain | undefined)[] = new Array(n);
+  const junkUnclosed: [number, number][] = [];
+  let open: Chain | undefined;
+  for (const i of marked) {
+    const v = vars[i];
+    const recs = v.recs;
+    let exitChain: Chain | undefined;
+    if (v.junk) {
+      // not prose: no quotations, only (a bounded number of) unclosed-mark findings
+      let count = 0;
+      for (let r = 0; r < recs.length; r++) {
+        const rec = recs[r];
+        if (rec.incoming && open) {
+          open.paras.push(i);
+          open.recs.push(rec);
+          incomingChain[i] = open;
+          open.unclosed = rec.unclosed || r === v.exitRec;
+        } else if ((rec.unclosed || r === v.exitRec) && ++count <= MAX_FINDINGS_PER_PARAGRAPH) {
+          junkUnclosed.push([i, r]);
+        }
+      }
+      open = undefined;
+      continue;
+    }
+    for (let r = 0; r < recs.length; r++) {
+      const rec = recs[r];
+      let c: Chain;
+      if (rec.incoming && open) {
+        c = open;
+        incomingChain[i] = c;
+        c.paras.push(i);
+        c.recs.push(rec);
+      } else {
+        c = new Chain(i, rec);
+        chains.push(c);
+      }
+      if (r === v.exitRec) {
+        if (continuesOut[i]) exitChain = c;
+        else c.unclosed = true;
+      } else if (rec.unclosed) c.unclosed = true;
+    }
+    open = exitChain;
+  }
+
+  // ---- 3. findings on marks
+  const findings: Finding[] = [];
+  markFindings(marked, pps, vars, starts, incomingChain, findings);
+  let unclosedPara = -1;
+  let unclosedCount = 0;
+  const unclosedChains: Chain[] = chains.filter((c) => c.unclosed);
+  for (const [p, r] of junkUnclosed) {
+    const c = new Chain(p, vars[p].recs[r]);
+    c.unclosed = true;
+    unclosedChains.push(c);
+  }
+  for (const c of unclosedChains) {
+    const li = c.paras.length - 1;
+    const lp = c.paras[li];
+    const lr = c.recs[li];
+    if (lp !== unclosedPara) {
+      unclosedPara = lp;
+      unclosedCount = 0;
+    }
+    if (++unclosedCount > MAX_FINDINGS_PER_PARAGRAPH) continue;
+    const o = pps[lp].marks[lr.open];
+    const oAbs = starts[lp] + o.offset;
+    const first = pps[c.paras[0]].marks[c.recs[0].open];
+    const firstAbs = starts[c.paras[0]] + first.offset;
+    const closer = closerFor(o.mark, o.weight);
+    const endAbs = closingPoint(text, oAbs + o.mark.length, starts[lp] + lr.end);
+    findings.push({
+      start: oAbs,
+      end: oAbs + o.mark.length,
+      code: 'unclosed-quote',
+      severity: o.weight === 'double' ? 'error' : 'warning',
+      message: c.recs.length > 1 ? `Quotation continued from an earlier paragraph is never closed.` : `Quotation mark ${o.mark} is never closed.`,
+      related: c.recs.length > 1 ? [{ span: { start: firstAbs, end: firstAbs + first.mark.length }, message: 'The quotation starts here' }] : undefined,
+      fixes: [{ title: `Insert the closing mark ${closer}`, edits: [{ start: endAbs, end: endAbs, newText: closer }], preferred: true }],
+    });
+  }
+  mixedStyles(paragraphs, marked, pps, vars, kinds, starts, findings);
+
+  // ---- 4. classification and attribution
+  const mentions = new Mentions(entities, starts, ends, vars);
+  mentions.setEntities(entities);
+  const ctx: Ctx = { last: null, text, paragraphs, analyses, starts, ends, kinds, vars, mentions };
+  let last: { speaker: Speaker; para: number } | null = null;
+  for (const c of chains) {
+    if (c.depth === 0) {
+      ctx.last = last;
+      classifyAndAttribute(c, ctx, last);
+      if (c.speaker && (c.kind === 'direct' || c.kind === 'partial')) last = { speaker: c.speaker, para: c.paras[c.paras.length - 1] };
+    } else {
+      c.kind = c.recs[0].innerKind ?? 'partial';
+    }
+  }
+
+  // interrupted quotes: “…,” he said, “…” is one quotation
+  mergeInterrupted(chains, ctx);
+
+  // ---- 5. quotes
+  const quotes: Quote[] = [];
+  for (const c of chains) {
+    // a paragraph with hundreds of marks is not prose: its marks are checked, but it yields no quotations
+    if (c.skip || vars[c.paras[0]].junk) continue;
+    let parts: Span[];
+    let inner: Span[];
+    let paras: number[];
+    let qt: string;
+    if (c.recs.length === 1 && !c.merged) {
+      const b = starts[c.paras[0]];
+      const r = c.recs[0];
+      parts = [{ start: b + r.start, end: b + r.end }];
+      inner = [{ start: b + r.innerStart, end: b + r.innerEnd }];
+      paras = [c.paras[0]];
+      qt = text.slice(b + r.innerStart, b + r.innerEnd);
+    } else {
+      parts = [];
+      inner = [];
+      paras = [];
+      const all = c.merged ? [c, ...c.merged] : [c];
+      for (const ch of all) {
+        for (let k = 0; k < ch.recs.length; k++) {
+          const b = starts[ch.paras[k]];
+          const r = ch.recs[k];
+          parts.push({ start: b + r.start, end: b + r.end });
+          inner.push({ start: b + r.innerStart, end: b + r.innerEnd });
+          if (!paras.includes(ch.paras[k])) paras.push(ch.paras[k]);
+        }
+      }
+      qt = text.slice(inner[0].start, inner[0].end);
+      for (let k = 1; k < inner.length; k++) qt += ' … ' + text.slice(inner[k].start, inner[k].end);
+    }
+    const fm = pps[c.paras[0]].marks[c.recs[0].open];
+    const q: Quote = {
+      start: parts[0].start,
+      end: parts[parts.length - 1].end,
+      text: qt,
+      parts,
+      inner,
+      kind: c.kind,
+      style: styleOf(fm.mark),
+      depth: c.depth,
+      speaker: c.speaker,
+      cue: c.cueEnd >= 0 ? { start: c.cueStart, end: c.cueEnd, text: text.slice(c.cueStart, c.cueEnd) } : undefined,
+      paragraphs: paras,
+    };
+    quotes.push(q);
+    const pk = kinds[c.paras[0]] ?? 'body';
+    // an unclosed quotation is reported as such, not also as unattributed (its attribution may be inside it)
+    // (a headline-style line is not checked: its speaker is in the story)
+    if (q.kind === 'direct' && q.depth === 0 && !q.speaker && (pk === 'body' || pk === 'subhead') && !c.unclosed && !analyses[c.paras[0]]?.nlp?.titleCase) {
+      findings.push({ start: q.start, end: q.end, code: 'unattributed-quote', severity: 'warning', message: 'Direct quotation with no speaker: add who said it.' });
+    }
+    if (q.kind === 'scare' && input.options?.scareQuoteHints && pk !== 'boilerplate' && !vars[c.paras[0]].junk) {
+      findings.push({
+        start: q.start,
+        end: q.end,
+        code: 'scare-quote',
+        severity: 'hint',
+        message: `Scare quotes around “${q.text}”: consider attributing the word or dropping the marks.`,
+        fixes: scareFix(c, pps, starts),
+      });
+    }
+  }
+
+  findings.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { quotes, findings };
+}
+
 // ---------------------------------------------------------------------------
-// Marks and pairing
+// Mark findings
 // ---------------------------------------------------------------------------
 
-interface Mark {
-  abs: number;
-  len: number;
-  mark: string;
-  role: QuoteMarkToken['role'];
-  weight: QuoteMarkToken['weight'];
-  para: number;
-  /** what pairing decided */
-  resolved?: 'open' | 'close' | 'ignored';
+function markFindings(
+  marked: number[],
+  pps: PerParagraph[],
+  vars: Variant[],
+  starts: Int32Array,
+  incomingChain: (Chain | undefined)[],
+  findings: Finding[],
+): void {
+  for (const i of marked) {
+    const marks = pps[i].marks;
+    const b = starts[i];
+    let count = 0;
+    for (const k of vars[i].unopened) {
+      if (++count > MAX_FINDINGS_PER_PARAGRAPH) break;
+      const m = marks[k];
+      const abs = b + m.offset;
+      const sentStart = b + sentenceStartPlain(pps[i].text, m.offset, 0);
+      const opener = openerFor(m.mark, m.weight);
+      findings.push({
+        start: abs,
+        end: abs + m.mark.length,
+        code: 'unopened-quote',
+        severity: 'error',
+        message: `Closing quotation mark ${m.mark} has no opening mark.`,
+        fixes: [
+          { title: `Insert the opening mark ${opener} at the start of the sentence`, edits: [{ start: sentStart, end: sentStart, newText: opener }], preferred: true },
+          { title: 'Remove the stray closing mark', edits: [{ start: abs, end: abs + m.mark.length, newText: '' }] },
+        ],
+      });
+    }
+  }
+  for (const i of marked) {
+    const marks = pps[i].marks;
+    const b = starts[i];
+    let count = 0;
+    for (const [ok, ck] of vars[i].mismatches) {
+      if (++count > MAX_FINDINGS_PER_PARAGRAPH) break;
+      const open = marks[ok];
+      const close = marks[ck];
+      const openerIsValid = hasCloserList(open.mark);
+      const oAbs = b + open.offset;
+      const cAbs = b + close.offset;
+      const edit: TextEdit = openerIsValid
+        ? { start: cAbs, end: cAbs + close.mark.length, newText: closerFor(open.mark, open.weight) }
+        : { start: oAbs, end: oAbs + open.mark.length, newText: openerFor(close.mark, close.weight) };
+      const target = openerIsValid ? { m: close, abs: cAbs } : { m: open, abs: oAbs };
+      const partner = openerIsValid ? { m: open, abs: oAbs } : { m: close, abs: cAbs };
+      findings.push({
+        start: target.abs,
+        end: target.abs + target.m.mark.length,
+        code: 'mismatched-quote',
+        severity: 'warning',
+        message: openerIsValid
+          ? `Quotation opened with ${open.mark} is closed with ${close.mark}; expected ${edit.newText}.`
+          : `Quotation closed with ${close.mark} is opened with ${open.mark}; expected ${edit.newText}.`,
+        related: [{ span: { start: partner.abs, end: partner.abs + partner.m.mark.length }, message: openerIsValid ? 'Opening mark' : 'Closing mark' }],
+        fixes: [{ title: `Replace ${target.m.mark} with ${edit.newText}`, edits: [edit], preferred: true }],
+      });
+    }
+  }
+  for (const i of marked) {
+    const marks = pps[i].marks;
+    const v = vars[i];
+    const b = starts[i];
+    let count = 0;
+    for (const [ii, oi] of v.nested) {
+      const inner = v.recs[ii];
+      if (inner.close < 0) continue;
+      if (++count > MAX_FINDINGS_PER_PARAGRAPH) break;
+      const o = marks[inner.open];
+      const c = marks[inner.close];
+      const outer = v.recs[oi];
+      let outerAbs = b + marks[outer.open].offset;
+      let outerLen = marks[outer.open].mark.length;
+      if (outer.incoming && incomingChain[i]) {
+        const ch = incomingChain[i]!;
+        const fm = pps[ch.paras[0]].marks[ch.recs[0].open];
+        outerAbs = starts[ch.paras[0]] + fm.offset;
+        outerLen = fm.mark.length;
+      }
+      const oAbs = b + o.offset;
+      const cAbs = b + c.offset;
+      const single = singleFor(o.mark);
+      const singleClose = singleFor(c.mark, true);
+      findings.push({
+        start: oAbs,
+        end: oAbs + o.mark.length,
+        code: 'nested-double-quote',
+        severity: 'warning',
+        message: `Double quotation mark ${o.mark} inside a double-quoted passage; a quote within a quote takes single marks.`,
+        related: [
+          { span: { start: cAbs, end: cAbs + c.mark.length }, message: 'Closing mark of the inner quotation' },
+          { span: { start: outerAbs, end: outerAbs + outerLen }, message: 'Opening mark of the outer quotation' },
+        ],
+        fixes: [
+          {
+            title: `Convert the inner quotation marks to ${single} ${singleClose}`,
+            edits: [
+              { start: oAbs, end: oAbs + o.mark.length, newText: single },
+              { start: cAbs, end: cAbs + c.mark.length, newText: singleClose },
+            ],
+            preferred: true,
+          },
+        ],
+      });
+    }
+  }
 }
 
-interface Part {
-  open: Mark;
-  close: Mark | null;
-  /** absolute end of the part, closing mark included */
-  end: number;
-  para: number;
-}
-
-interface Rec {
-  parts: Part[];
-  depth: number;
-  parent?: Rec;
-  unclosed?: boolean;
-}
-
-interface StackEntry {
-  mark: Mark;
-  rec: Rec;
-}
-
-const CLOSERS: Record<string, string[]> = {
-  '“': ['”'],
-  '„': ['“', '”'],
-  '‟': ['”'],
-  '«': ['»'],
-  '»': ['«'],
-  '"': ['"'],
-  "''": ["''"],
-  '``': ["''"],
-  '‘': ['’'],
-  '‚': ['‘', '’'],
-  '‹': ['›'],
-  '›': ['‹'],
-  "'": ["'"],
-};
-
-/** The closing glyph that matches an opening glyph. */
-function closerFor(open: string, weight: 'single' | 'double'): string {
-  const list = CLOSERS[open];
-  if (list) return list[list.length - 1];
-  return weight === 'double' ? '”' : '’';
+function paraOf(starts: Int32Array, pos: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
 }
 
 /** The opening glyph that matches a closing glyph. */
@@ -100,6 +445,24 @@ function openerFor(close: string, weight: 'single' | 'double'): string {
       return "''";
     default:
       return weight === 'double' ? '“' : '‘';
+  }
+}
+
+function singleFor(mark: string, closing = false): string {
+  switch (mark) {
+    case '"':
+      return "'";
+    case "''":
+    case '``':
+      return "'";
+    case '«':
+      return '‹';
+    case '»':
+      return '›';
+    case '„':
+      return '‚';
+    default:
+      return closing ? '’' : '‘';
   }
 }
 
@@ -133,1606 +496,636 @@ function isCurlyDouble(mark: string): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Words
+// Mixed styles: one finding per article
 // ---------------------------------------------------------------------------
 
-/** Speech verbs and phrases. Lower case; matched on lower-case tokens. */
-const CUE_WORDS = new Set(
-  (
-    'said says say saying told tells tell telling added adds adding asked asks asking wrote writes writing ' +
-    'declared declares declaring insisted insists insisting explained explains explaining noted notes noting ' +
-    'warned warns warning argued argues arguing stated continued continues recalled recalls recalling ' +
-    'replied replies replying responded responds responding answered answers remarked remarks observed observes ' +
-    'acknowledged acknowledges admitted admits conceded concedes claimed claims claiming contended contends ' +
-    'suggested suggests suggesting announced announces announcing tweeted tweets tweeting posted quipped quips ' +
-    'joked jokes boasted boasts bragged complained complains complaining lamented laments predicted predicts ' +
-    'promised promises vowed vows vowing pledged pledges urged urges urging cautioned cautions countered counters ' +
-    'retorted shouted shouts yelled exclaimed whispered testified testifies reported reports concluded concludes ' +
-    'emphasized emphasizes emphasised stressed stresses stressing mused recounted agreed agrees speculated charged ' +
-    'alleged maintained maintains cried chanted wondered wonders demanded demands interjected assured reiterated ' +
-    'confirmed confirms denied denies proclaimed proclaims thundered snapped scoffed sighed laughed texted emailed ' +
-    'opined predicted estimated quoted recalled acknowledged described describes called calls dubbed labeled ' +
-    'labelled branded termed praised criticized criticised blasted slammed accused mocked hailed touted ' +
-    'read reads began begins concluded advised explained elaborated clarified asserted asserts asserting ' +
-    'commented comments commenting ask put sings sang singing chanting chants wrote tweeted shot fired ' +
-    'interrupted interrupts continued explained predicted recounted reminded reminds recalled'
-  ).split(/\s+/),
-);
-
-/** Cues that are only speech cues when directly followed by the quote or by ':' or ','. */
-const WEAK_CUES = new Set(['put', 'shot', 'fired', 'sings', 'sang', 'singing', 'read', 'reads', 'began', 'begins', 'posted', 'calls', 'called', 'described', 'describes', 'dubbed', 'labeled', 'labelled', 'branded', 'termed', 'praised', 'criticized', 'criticised', 'blasted', 'slammed', 'accused', 'mocked', 'hailed', 'touted']);
-
-/** Cues that name or label rather than report speech: what follows is a label, not a statement. */
-const NAMING_CUES = new Set(['called', 'calls', 'dubbed', 'labeled', 'labelled', 'branded', 'termed', 'described', 'describes']);
-
-/** Words that may sit between a subject and its cue: "also said", "has said", "later wrote". */
-const AUX_WORDS = new Set(
-  (
-    'also later then previously once again has had have would will was is were are had simply just even still now ' +
-    'been being be ' +
-    'often repeatedly recently earlier further frequently subsequently finally first flatly bluntly herself himself ' +
-    'themselves itself not never always reportedly privately publicly angrily quickly'
-  ).split(/\s+/),
-);
-
-/** Words that end a speaker noun phrase when walking back from a cue. */
-const CLAUSE_WORDS = new Set(
-  (
-    'that when as because but while after before if since where though although whereas than so and ' +
-    'what which who whom whose how why once until unless whether'
-  ).split(/\s+/),
-);
-
-/** Words that end a speaker noun phrase when walking forward from a cue. */
-const FORWARD_STOP = new Set(
-  (
-    'who which that in on at during after before while when referring adding according as to from via ' +
-    'of about with, without told during last this on next because yesterday today tonight'
-  ).split(/\s+/),
-);
-
-/** A quotation directly followed by one of these is not followed by an attribution. */
-const NON_SUBJECT_START = new Set(
-  (
-    'is was are were be been being has have had will would can could should may might must do does did ' +
-    'and or but nor that which to of for in on at by with as than so because if when while although though ' +
-    'not no into from about over under between'
-  ).split(/\s+/),
-);
-
-const PRONOUNS: Record<string, 'male' | 'female' | 'plural' | 'neutral'> = {
-  he: 'male',
-  she: 'female',
-  they: 'plural',
-  we: 'plural',
-  i: 'neutral',
-  it: 'neutral',
-};
-
-const SMALL_WORDS = new Set(
-  'a an the and or nor but of in on at to for with by from as vs via into onto up out off over per than is are was be its'.split(' '),
-);
-
-const HONORIFICS = new Set(
-  (
-    'mr mrs ms miss mx dr sen rep gov gen lt col sgt capt cpt maj adm prof rev fr st sir dame lord lady president ' +
-    'senator representative governor mayor minister chancellor judge justice secretary chairman chairwoman chief ' +
-    'general colonel captain sergeant pope king queen prince princess sheikh ambassador commissioner speaker ' +
-    'premier dean director coach'
-  ).split(/\s+/),
-);
-
-const ABBREVIATIONS = new Set(
-  (
-    'mr mrs ms dr sen rep gov gen lt col sgt capt cpt maj adm prof rev fr st jr sr mt ft no vs etc inc corp co ' +
-    'ltd bros dept est jan feb mar apr jun jul aug sep sept oct nov dec ave blvd rd univ assn gov govt approx ' +
-    'fig al del atty supt cmdr pres sec amb hon messrs lieut gens reps sens'
-  ).split(/\s+/),
-);
-
-const PREPOSITIONS = new Set(
-  'in on at during of to about for with from by after before into over under since until upon via as while when'.split(' '),
-);
-
-/** Words that open a sentence without being its subject ("During the speech, Trump said …"). */
-const OPENERS = new Set(
-  (
-    'in on at during after before with as while when since although though if because earlier later last this ' +
-    'that then but and so yet still also however meanwhile now speaking asked addressing responding following ' +
-    'despite throughout among amid under over from for by to of instead unlike like once'
-  ).split(/\s+/),
-);
-
-const MASK = '\uE000';
-const MASK_TERMINAL = '\uE001';
-
-// ---------------------------------------------------------------------------
-// Tokens (bounded windows only)
-// ---------------------------------------------------------------------------
-
-interface Tok {
-  /** absolute offsets */
-  start: number;
-  end: number;
-  text: string;
-  kind: 'word' | 'punct' | 'quote';
+interface StyleCount {
+  straight: number[];
+  curly: number[];
 }
 
-const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
+const styleMemo = new WeakMap<Variant, StyleCount>();
 
-/** Letter, digit or combining mark (fast path for ASCII). */
-function isWordCode(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  if (c === 0xe000 || c === 0xe001) return false;
-  if (c >= 0xd800 && c <= 0xdbff) return NON_ASCII_WORD.test(text.slice(i, i + 2));
-  if (c >= 0xdc00 && c <= 0xdfff) return false;
-  return NON_ASCII_WORD.test(text[i]);
+function styleCount(pp: PerParagraph, v: Variant): StyleCount {
+  let s = styleMemo.get(v);
+  if (!s) {
+    s = { straight: [], curly: [] };
+    pp.marks.forEach((m, k) => {
+      if (m.weight !== 'double' || v.resolved[k] === R_IGNORED) return;
+      if (m.mark === '"') s!.straight.push(k);
+      else if (isCurlyDouble(m.mark)) s!.curly.push(k);
+    });
+    styleMemo.set(v, s);
+  }
+  return s;
+}
+
+function mixedStyles(
+  paragraphs: ArticleInput['paragraphs'],
+  marked: number[],
+  pps: PerParagraph[],
+  vars: Variant[],
+  kinds: ParagraphKind[],
+  starts: Int32Array,
+  findings: Finding[],
+): void {
+  let straight = 0;
+  let curly = 0;
+  for (const i of marked) {
+    if (kinds[i] === 'boilerplate') continue;
+    const s = styleCount(pps[i], vars[i]);
+    straight += s.straight.length;
+    curly += s.curly.length;
+  }
+  if (straight === 0 || curly === 0) return;
+  const toCurly = straight <= curly;
+  const minority: { para: number; mark: number }[] = [];
+  let total = 0;
+  for (const i of marked) {
+    if (kinds[i] === 'boilerplate') continue;
+    const s = styleCount(pps[i], vars[i]);
+    const list = toCurly ? s.straight : s.curly;
+    total += list.length;
+    for (const k of list) {
+      if (minority.length > MIXED_RELATED) break;
+      minority.push({ para: i, mark: k });
+    }
+  }
+  const abs = (x: { para: number; mark: number }) => {
+    const m = pps[x.para].marks[x.mark];
+    return { start: starts[x.para] + m.offset, end: starts[x.para] + m.offset + m.mark.length };
+  };
+  const first = abs(minority[0]);
+  const firstMark = pps[minority[0].para].marks[minority[0].mark].mark;
+  const majorityName = toCurly ? 'curly' : 'straight';
+  const fixes = [
+    lazyFix(toCurly ? 'Convert straight quotes to curly quotes in the whole article' : 'Convert curly quotes to straight quotes in the whole article', true, () =>
+      conversionEdits(paragraphs, pps, vars, kinds, starts, toCurly),
+    ),
+    lazyFix(toCurly ? 'Convert curly quotes to straight quotes in the whole article' : 'Convert straight quotes to curly quotes in the whole article', false, () =>
+      conversionEdits(paragraphs, pps, vars, kinds, starts, !toCurly),
+    ),
+  ];
+  findings.push({
+    start: first.start,
+    end: first.end,
+    code: 'mixed-quote-styles',
+    severity: 'information',
+    message:
+      `${firstMark === '"' ? 'Straight' : 'Curly'} quotation mark in an article that mostly uses ${majorityName} quotation marks ` +
+      `(${total} ${toCurly ? 'straight' : 'curly'} against ${toCurly ? curly : straight} ${majorityName}).`,
+    related: minority.slice(1).map((x) => ({ span: abs(x), message: `Another ${toCurly ? 'straight' : 'curly'} quotation mark` })),
+    fixes,
+  });
+}
+
+/** A fix whose edits are computed when first read (an article-wide conversion can be thousands of edits). */
+function lazyFix(title: string, preferred: boolean, make: () => TextEdit[]): Fix {
+  let edits: TextEdit[] | undefined;
+  const fix = { title, preferred } as Fix;
+  Object.defineProperty(fix, 'edits', {
+    enumerable: true,
+    get: () => (edits ??= make()),
+  });
+  return fix;
+}
+
+const straightApostropheMemo = new WeakMap<PerParagraph, { straight: number[]; curly: number[] }>();
+
+/** Apostrophes in a paragraph that are not quotation marks: straight ' and curly ’. */
+function apostrophes(pp: PerParagraph): { straight: number[]; curly: number[] } {
+  let a = straightApostropheMemo.get(pp);
+  if (!a) {
+    a = apostrophesIn(pp.text, pp.marks);
+    straightApostropheMemo.set(pp, a);
+  }
+  return a;
+}
+
+function apostrophesIn(t: string, marks: QuoteMarkToken[]): { straight: number[]; curly: number[] } {
+  const markAt = new Set<number>();
+  for (const m of marks) for (let k = 0; k < m.mark.length; k++) markAt.add(m.offset + k);
+  const a = { straight: [] as number[], curly: [] as number[] };
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if ((c === "'" || c === '’') && !markAt.has(i)) (c === "'" ? a.straight : a.curly).push(i);
+  }
+  return a;
 }
 
 /**
- * Words (with inner apostrophes, hyphens, dots: O’Brien, D-Wis, U.S.), runs of
- * masked quotations, and single punctuation characters. Hand-written: one pass.
+ * Every edit that converts the article's quotation marks (and apostrophes) to one
+ * style. Boilerplate paragraphs (source links, related headlines) are left as they are:
+ * they are not the writer's text.
  */
-function tokenize(masked: string, from: number, to: number, base: number): Tok[] {
-  const out: Tok[] = [];
-  let i = from;
-  while (i < to) {
-    const c = masked.charCodeAt(i);
-    if (c === 0xe000 || c === 0xe001) {
-      let j = i + 1;
-      while (j < to && (masked.charCodeAt(j) === 0xe000 || masked.charCodeAt(j) === 0xe001)) j++;
-      out.push({ start: base + i, end: base + j, text: masked.slice(i, j), kind: 'quote' });
-      i = j;
-      continue;
-    }
-    if (isSpaceCode(c)) {
-      i++;
-      continue;
-    }
-    if (isWordCode(masked, i)) {
-      let j = i + (c >= 0xd800 && c <= 0xdbff ? 2 : 1);
-      for (;;) {
-        while (j < to && isWordCode(masked, j)) j++;
-        const d = masked[j];
-        if (j + 1 < to && (d === '’' || d === "'" || d === '-' || d === '.' || d === '&') && isWordCode(masked, j + 1)) {
-          j += 2;
-          continue;
-        }
-        break;
-      }
-      let t = masked.slice(i, j);
-      if (j < to && masked.charCodeAt(j) === 46 && isAbbreviation(t + '.')) {
-        t += '.';
-        j++;
-      }
-      out.push({ start: base + i, end: base + j, text: t, kind: 'word' });
-      i = j;
-      continue;
-    }
-    const len = c >= 0xd800 && c <= 0xdbff && i + 1 < to ? 2 : 1;
-    if (!(c >= 0xdc00 && c <= 0xdfff) || len === 2) {
-      if (c < 0xd800 || c > 0xdfff || len === 2) out.push({ start: base + i, end: base + i + len, text: masked.slice(i, i + len), kind: 'punct' });
-    }
-    i += len;
-  }
-  return out;
-}
-
-function isSpaceCode(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || (c >= 0x2000 && c <= 0x200b) || c === 0x202f || c === 0x3000;
-}
-
-function isAbbreviation(word: string): boolean {
-  const w = word.endsWith('.') ? word.slice(0, -1) : word;
-  if (w.length === 1) return /\p{Lu}/u.test(w);
-  if (w.includes('.')) return true; // U.S., a.m.
-  return ABBREVIATIONS.has(w.toLowerCase());
-}
-
-function lower(t: Tok): string {
-  return t.text.toLowerCase();
-}
-
-function isCapitalized(t: Tok): boolean {
-  return t.kind === 'word' && /^\p{Lu}/u.test(t.text);
-}
-
-// ---------------------------------------------------------------------------
-// Analysis
-// ---------------------------------------------------------------------------
-
-interface ParaInfo {
-  start: number;
-  end: number;
-  text: string;
-  kind: ParagraphKind;
-  masked?: string;
-  toks?: Tok[];
-}
-
-interface QuoteWork {
-  rec: Rec;
-  start: number;
-  end: number;
-  parts: Span[];
-  inner: Span[];
-  paragraphs: number[];
-  firstPara: number;
-  lastPara: number;
-  kind: QuoteKind;
-  speaker: Speaker | null;
-  cue?: { start: number; end: number; text: string };
-  /** the speaker came from the quote's own sentence */
-  localSpeaker: boolean;
-  /** attribution after the quote: absolute end of speaker+cue */
-  postAttributionEnd?: number;
-  merged?: boolean;
-  localSpeakerPost?: boolean;
-  atStart?: boolean;
-}
-
-interface MentionRef {
-  mention: Mention;
-  entity: Entity;
-}
-
-const WINDOW = 400;
-/** Deepest nesting of pending quotation marks considered (real text never gets near it). */
-const MAX_DEPTH = 12;
-
-/** Quote pairing, classification, attribution and diagnostics for one article. */
-export function analyzeQuotes(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findings: Finding[] } {
-  try {
-    return run(input, entities);
-  } catch {
-    return { quotes: [], findings: [] };
-  }
-}
-
-function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findings: Finding[] } {
-  const { text, paragraphs, analyses } = input;
-  const findings: Finding[] = [];
-  const kindByIndex = new Map<number, ParagraphKind>();
-  for (const p of input.structure?.paragraphs ?? []) kindByIndex.set(p.index, p.kind);
-  const paras: ParaInfo[] = paragraphs.map((p, i) => ({
-    start: p.start,
-    end: p.end,
-    text: p.text,
-    kind: kindByIndex.get(p.index) ?? kindByIndex.get(i) ?? 'body',
-  }));
-
-  // ---- 1. absolute marks per paragraph
-  const marksByPara: Mark[][] = paragraphs.map((p, i) =>
-    (analyses[i]?.marks ?? []).map((m) => ({
-      abs: p.start + m.offset,
-      len: m.mark.length,
-      mark: m.mark,
-      role: m.role,
-      weight: m.weight,
-      para: i,
-    })),
-  );
-
-  // ---- 2. pairing
-  const recs: Rec[] = [];
-  let stack: StackEntry[] = [];
-  let continuing = false;
-  const nestedPairs: { inner: Rec; outer: Rec }[] = [];
-  const mismatches: { open: Mark; close: Mark }[] = [];
-  const unopened: Mark[] = [];
-
-  const newRec = (m: Mark, depth: number, parent?: Rec): Rec => {
-    const rec: Rec = { parts: [{ open: m, close: null, end: -1, para: m.para }], depth, parent };
-    recs.push(rec);
-    m.resolved = 'open';
-    return rec;
-  };
-  const finishUnclosed = (entry: StackEntry, end: number) => {
-    const part = entry.rec.parts[entry.rec.parts.length - 1];
-    part.end = end;
-    entry.rec.unclosed = true;
-  };
-
-  for (let pi = 0; pi < paras.length; pi++) {
-    const para = paras[pi];
-    const marks = marksByPara[pi];
-    let k0 = 0;
-    if (continuing && stack.length > 0 && marks.length > 0) {
-      const bottom = stack[0];
-      const first = marks[0];
-      bottom.rec.parts.push({ open: first, close: null, end: -1, para: pi });
-      first.resolved = 'open';
-      bottom.mark = first;
-      k0 = 1;
-    }
-    continuing = false;
-    // suffix counts: double marks that can close; next single closer / next double mark
-    const n = marks.length;
-    const closersAfter = new Int32Array(n + 1);
-    const nextSingleClose = new Int32Array(n + 1);
-    const nextDouble = new Int32Array(n + 1);
-    closersAfter[n] = 0;
-    nextSingleClose[n] = n;
-    nextDouble[n] = n;
-    for (let k = n - 1; k >= 0; k--) {
-      const m = marks[k];
-      closersAfter[k] = closersAfter[k + 1] + (m.weight === 'double' && m.role !== 'open' ? 1 : 0);
-      nextSingleClose[k] = m.weight === 'single' && m.role !== 'open' ? k : nextSingleClose[k + 1];
-      nextDouble[k] = m.weight === 'double' ? k : nextDouble[k + 1];
-    }
-
-    for (let k = k0; k < n; k++) {
-      const m = marks[k];
-      if (m.weight === 'double') {
-        let topDouble = -1;
-        let openDoubles = 0;
-        for (let s = stack.length - 1; s >= 0; s--) {
-          if (stack[s].mark.weight === 'double') {
-            if (topDouble < 0) topDouble = s;
-            openDoubles++;
-          }
-        }
-        const wantsClose = m.role === 'close' || (m.role === 'ambiguous' && topDouble >= 0);
-        if (wantsClose) {
-          if (topDouble < 0) {
-            m.resolved = 'ignored';
-            unopened.push(m);
-            continue;
-          }
-          while (stack.length - 1 > topDouble) {
-            const dropped = stack.pop()!;
-            dropSingle(dropped, m.abs);
-          }
-          const entry = stack.pop()!;
-          closePart(entry, m);
-          if (!glyphsMatch(entry.mark.mark, m.mark)) mismatches.push({ open: entry.mark, close: m });
-          if (entry.rec.parent && entry.rec.depth > 0 && entry.mark.weight === 'double' && entry.rec.parent.parts[0].open.weight === 'double') {
-            nestedPairs.push({ inner: entry.rec, outer: entry.rec.parent });
-          }
-          continue;
-        }
-        // an opening double mark
-        // the outermost quotation may legitimately stay open when the next paragraph continues it
-        const nextFirst = pi + 1 < paras.length ? marksByPara[pi + 1][0] : undefined;
-        const mayContinue =
-          !!nextFirst && nextFirst.abs === paras[pi + 1].start && nextFirst.role !== 'close' && nextFirst.weight === 'double' && stack[0]?.mark.weight === 'double';
-        if (topDouble >= 0 && closersAfter[k + 1] < openDoubles + 1 - (mayContinue ? 1 : 0)) {
-          // not enough closing marks left for a nested quote: the open one was never closed
-          const cut = trimBack(text, m.abs, para.start);
-          while (stack.length > 0) {
-            const e = stack.pop()!;
-            if (e.mark.weight === 'double') finishUnclosed(e, cut);
-            else dropSingle(e, cut);
-            let still = 0;
-            for (const s of stack) if (s.mark.weight === 'double') still++;
-            if (still === 0 || closersAfter[k + 1] >= still + 1) break;
-          }
-        }
-        if (stack.length >= MAX_DEPTH) {
-          // absurd nesting: drop the innermost pending single marks, else ignore this mark
-          while (stack.length > 0 && stack[stack.length - 1].mark.weight === 'single') dropSingle(stack.pop()!, m.abs);
-          if (stack.length >= MAX_DEPTH) {
-            m.resolved = 'ignored';
-            continue;
-          }
-        }
-        const parent = stack.length ? stack[stack.length - 1].rec : undefined;
-        stack.push({ mark: m, rec: newRec(m, stack.length, parent) });
-        continue;
-      }
-      // single marks
-      const top = stack.length ? stack[stack.length - 1] : undefined;
-      if (m.role === 'open') {
-        if (stack.length >= MAX_DEPTH) {
-          m.resolved = 'ignored';
-          continue;
-        }
-        stack.push({ mark: m, rec: newRec(m, stack.length, top?.rec) });
-        continue;
-      }
-      if (top && top.mark.weight === 'single') {
-        // ’ after a word and before a word: possessive (the Joneses’ house) when another closer follows
-        const possessiveLike = /\s/.test(text[m.abs + 1] ?? '') && /[\p{L}]/u.test(text[m.abs + 2] ?? '') && /[sSzZ]/.test(text[m.abs - 1] ?? '');
-        const later = nextSingleClose[k + 1];
-        if (possessiveLike && later < n && later < nextDouble[k + 1]) {
-          m.resolved = 'ignored';
-          continue;
-        }
-        stack.pop();
-        closePart(top, m);
-        if (!glyphsMatch(top.mark.mark, m.mark)) mismatches.push({ open: top.mark, close: m });
-        continue;
-      }
-      if (m.role === 'ambiguous' && !(top && top.mark.weight === 'single')) {
-        // an isolated straight single mark: treat as an apostrophe unless something opens after it
-        m.resolved = 'ignored';
-        continue;
-      }
-      m.resolved = 'ignored'; // an apostrophe: students’ / goin’
-    }
-
-    // ---- paragraph end
-    if (stack.length > 0) {
-      while (stack.length > 1) dropOrClose(stack.pop()!, para.end);
-      const bottom = stack[0];
-      const next = pi + 1 < paras.length ? marksByPara[pi + 1] : undefined;
-      const nextPara = pi + 1 < paras.length ? paras[pi + 1] : undefined;
-      const first = next?.[0];
-      const canContinue =
-        bottom.mark.weight === 'double' &&
-        !!first &&
-        !!nextPara &&
-        first.abs === nextPara.start &&
-        first.role !== 'close' &&
-        first.weight === bottom.mark.weight &&
-        para.kind !== 'headline' &&
-        nextPara.kind !== 'headline';
-      const part = bottom.rec.parts[bottom.rec.parts.length - 1];
-      part.end = para.end;
-      if (canContinue) {
-        continuing = true;
+function conversionEdits(paragraphs: ArticleInput['paragraphs'], pps: PerParagraph[], vars: Variant[], kinds: ParagraphKind[], starts: Int32Array, toCurly: boolean): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (let i = 0; i < pps.length; i++) {
+    if (kinds[i] === 'boilerplate') continue;
+    const pp = pps[i];
+    const v = vars[i];
+    const b = starts[i];
+    const ap = pp.marks.length > 0 ? apostrophes(pp) : apostrophesIn(paragraphs[i].text, pp.marks);
+    const local: TextEdit[] = [];
+    pp.marks.forEach((m, k) => {
+      const res = v.resolved[k];
+      const isOpen = res === R_OPEN || (res === R_NONE && m.role === 'open');
+      if (toCurly) {
+        if (m.mark === '"' || m.mark === "''" || m.mark === '``') local.push({ start: b + m.offset, end: b + m.offset + m.mark.length, newText: isOpen ? '“' : '”' });
+        else if (m.mark === "'") local.push({ start: b + m.offset, end: b + m.offset + 1, newText: res === R_OPEN ? '‘' : '’' });
       } else {
-        if (bottom.mark.weight === 'double') {
-          bottom.rec.unclosed = true;
-        } else {
-          dropSingle(bottom, para.end);
+        if (m.weight === 'double' && m.mark !== '"' && m.mark !== '«' && m.mark !== '»') local.push({ start: b + m.offset, end: b + m.offset + m.mark.length, newText: '"' });
+        else if (m.mark === '‘' || m.mark === '’') local.push({ start: b + m.offset, end: b + m.offset + 1, newText: "'" });
+      }
+    });
+    for (const o of toCurly ? ap.straight : ap.curly) local.push({ start: b + o, end: b + o + 1, newText: toCurly ? '’' : "'" });
+    local.sort((x, y) => x.start - y.start);
+    for (const e of local) edits.push(e);
+  }
+  return edits;
+}
+
+// ---------------------------------------------------------------------------
+// Mentions
+// ---------------------------------------------------------------------------
+
+/**
+ * Entity mentions bucketed by paragraph, sorted by start inside each bucket, in
+ * flat arrays (a counting sort: linear, few allocations): mentions of paragraph p
+ * are at [off[p], off[p + 1]).
+ */
+class Mentions {
+  readonly allM: Mention[] = [];
+  readonly allE: Entity[] = [];
+  readonly allOff: Int32Array;
+  readonly pplM: Mention[] = [];
+  readonly pplE: Entity[] = [];
+  readonly pplOff: Int32Array;
+  private readonly genders = new Map<string, 'male' | 'female' | null>();
+
+  constructor(
+    entities: Entity[],
+    readonly starts: Int32Array,
+    readonly ends: Int32Array,
+    readonly vars: Variant[],
+  ) {
+    const n = starts.length;
+    let total = 0;
+    for (const e of entities ?? []) total += e.mentions?.length ?? 0;
+    const pm = new Int32Array(total);
+    const cntA = new Int32Array(n + 1);
+    const cntP = new Int32Array(n + 1);
+    let k = 0;
+    for (const e of entities ?? []) {
+      const person = e.type === 'person';
+      for (const m of e.mentions ?? []) {
+        let p = m.paragraph;
+        if (!(p >= 0 && p < n && starts[p] <= m.start && m.start < ends[p])) {
+          p = n > 0 ? paraOf(starts, m.start) : -1;
+          if (p < 0 || m.start < starts[p] || m.start >= ends[p]) p = -1;
         }
-        stack = [];
+        pm[k++] = p;
+        if (p < 0) continue;
+        cntA[p + 1]++;
+        if (person) cntP[p + 1]++;
       }
     }
-  }
-
-  function closePart(entry: StackEntry, m: Mark) {
-    const part = entry.rec.parts[entry.rec.parts.length - 1];
-    part.close = m;
-    part.end = m.abs + m.len;
-    m.resolved = 'close';
-  }
-
-  function dropOrClose(entry: StackEntry, end: number) {
-    if (entry.mark.weight === 'double') finishUnclosed(entry, end);
-    else dropSingle(entry, end);
-  }
-
-  /** An unclosed single opening mark: usually an apostrophe (’em, ‘til) — forget it, except clear curly openers. */
-  function dropSingle(entry: StackEntry, end: number) {
-    const m = entry.mark;
-    const idx = recs.indexOf(entry.rec, Math.max(0, recs.length - 64));
-    const part = entry.rec.parts[entry.rec.parts.length - 1];
-    const curlyOpen = m.mark === '‘' || m.mark === '‚' || m.mark === '‹';
-    const paraEnd = paras[m.para].end;
-    const restHasCloser = curlyOpen && text.slice(m.abs + 1, Math.min(paraEnd, m.abs + 2000)).includes(m.mark === '‹' ? '›' : '’');
-    if (curlyOpen && !restHasCloser && entry.rec.parts.length === 1) {
-      part.end = end;
-      entry.rec.unclosed = true;
-      return;
+    for (let i = 0; i < n; i++) {
+      cntA[i + 1] += cntA[i];
+      cntP[i + 1] += cntP[i];
     }
-    m.resolved = 'ignored';
-    if (idx >= 0) recs.splice(idx, 1);
-    else {
-      const j = recs.indexOf(entry.rec);
-      if (j >= 0) recs.splice(j, 1);
+    this.allOff = cntA.slice();
+    this.pplOff = cntP.slice();
+    this.allM.length = cntA[n];
+    this.allE.length = cntA[n];
+    this.pplM.length = cntP[n];
+    this.pplE.length = cntP[n];
+    k = 0;
+    for (const e of entities ?? []) {
+      const person = e.type === 'person';
+      for (const m of e.mentions ?? []) {
+        const p = pm[k++];
+        if (p < 0) continue;
+        const a = cntA[p]++;
+        this.allM[a] = m;
+        this.allE[a] = e;
+        if (person) {
+          const q = cntP[p]++;
+          this.pplM[q] = m;
+          this.pplE[q] = e;
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      sortSegment(this.allM, this.allE, this.allOff[i], this.allOff[i + 1]);
+      sortSegment(this.pplM, this.pplE, this.pplOff[i], this.pplOff[i + 1]);
     }
   }
 
-  // ---- 3. findings on marks
-  for (const m of unopened) {
-    const sentStart = sentenceStartPlain(text, m.abs, paras[m.para].start);
-    const opener = openerFor(m.mark, m.weight);
-    findings.push({
-      start: m.abs,
-      end: m.abs + m.len,
-      code: 'unopened-quote',
-      severity: 'error',
-      message: `Closing quotation mark ${m.mark} has no opening mark.`,
-      fixes: [
-        {
-          title: `Insert the opening mark ${opener} at the start of the sentence`,
-          edits: [{ start: sentStart, end: sentStart, newText: opener }],
-          preferred: true,
-        },
-        { title: 'Remove the stray closing mark', edits: [{ start: m.abs, end: m.abs + m.len, newText: '' }] },
-      ],
-    });
-  }
-  for (const { open, close } of mismatches) {
-    const openerIsValid = CLOSERS[open.mark] !== undefined;
-    const edit: TextEdit = openerIsValid
-      ? { start: close.abs, end: close.abs + close.len, newText: closerFor(open.mark, open.weight) }
-      : { start: open.abs, end: open.abs + open.len, newText: openerFor(close.mark, close.weight) };
-    const target = openerIsValid ? close : open;
-    const partner = openerIsValid ? open : close;
-    findings.push({
-      start: target.abs,
-      end: target.abs + target.len,
-      code: 'mismatched-quote',
-      severity: 'warning',
-      message: openerIsValid
-        ? `Quotation opened with ${open.mark} is closed with ${close.mark}; expected ${edit.newText}.`
-        : `Quotation closed with ${close.mark} is opened with ${open.mark}; expected ${edit.newText}.`,
-      related: [{ span: { start: partner.abs, end: partner.abs + partner.len }, message: openerIsValid ? 'Opening mark' : 'Closing mark' }],
-      fixes: [{ title: `Replace ${target.mark} with ${edit.newText}`, edits: [edit], preferred: true }],
-    });
-  }
-  for (const { inner, outer } of nestedPairs) {
-    const o = inner.parts[0].open;
-    const c = inner.parts[inner.parts.length - 1].close;
-    if (!c) continue;
-    const single = singleFor(o.mark);
-    const singleClose = singleFor(c.mark, true);
-    findings.push({
-      start: o.abs,
-      end: o.abs + o.len,
-      code: 'nested-double-quote',
-      severity: 'warning',
-      message: `Double quotation mark ${o.mark} inside a double-quoted passage; a quote within a quote takes single marks.`,
-      related: [
-        { span: { start: c.abs, end: c.abs + c.len }, message: 'Closing mark of the inner quotation' },
-        { span: { start: outer.parts[0].open.abs, end: outer.parts[0].open.abs + outer.parts[0].open.len }, message: 'Opening mark of the outer quotation' },
-      ],
-      fixes: [
-        {
-          title: `Convert the inner quotation marks to ${single} ${singleClose}`,
-          edits: [
-            { start: o.abs, end: o.abs + o.len, newText: single },
-            { start: c.abs, end: c.abs + c.len, newText: singleClose },
-          ],
-          preferred: true,
-        },
-      ],
-    });
-  }
-  for (const rec of recs) {
-    if (!rec.unclosed) continue;
-    const part = rec.parts[rec.parts.length - 1];
-    const o = part.open;
-    const closer = closerFor(o.mark, o.weight);
-    const first = rec.parts[0].open;
-    findings.push({
-      start: o.abs,
-      end: o.abs + o.len,
-      code: 'unclosed-quote',
-      severity: o.weight === 'double' ? 'error' : 'warning',
-      message:
-        rec.parts.length > 1
-          ? `Quotation continued from an earlier paragraph is never closed.`
-          : `Quotation mark ${o.mark} is never closed.`,
-      related: rec.parts.length > 1 ? [{ span: { start: first.abs, end: first.abs + first.len }, message: 'The quotation starts here' }] : undefined,
-      fixes: [{ title: `Insert the closing mark ${closer}`, edits: [{ start: part.end, end: part.end, newText: closer }], preferred: true }],
-    });
+  private byId?: Map<string, Entity>;
+  private entityList: Entity[] = [];
+
+  setEntities(entities: Entity[]): void {
+    this.entityList = entities ?? [];
   }
 
-  // mixed straight and curly double quotes
-  mixedStyles(text, paras, marksByPara, findings);
-
-  // ---- 4. quotes
-  const mentionIndex = buildMentionIndex(entities);
-  const genders = entityGenders(entities);
-  recs.sort((a, b) => a.parts[0].open.abs - b.parts[0].open.abs);
-  const works: QuoteWork[] = recs.map((rec) => toWork(rec, text));
-
-  // masked paragraph texts: depth-0 quotes hidden, so the writer's sentences can be read around them
-  const topByPara = new Map<number, QuoteWork[]>();
-  for (const w of works) {
-    if (w.rec.depth !== 0) continue;
-    for (const p of w.paragraphs) {
-      let list = topByPara.get(p);
-      if (!list) topByPara.set(p, (list = []));
-      list.push(w);
+  entityById(id: string): Entity | undefined {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const e of this.entityList) this.byId.set(e.id, e);
     }
+    return this.byId.get(id);
   }
-  for (const [p, list] of topByPara) paras[p].masked = maskParagraph(paras[p], list, text);
 
-  const paraOf = (pos: number): number => {
+  gender(e: Entity): 'male' | 'female' | null {
+    let g = this.genders.get(e.id);
+    if (g === undefined) {
+      g = entityGender(e);
+      this.genders.set(e.id, g);
+    }
+    return g;
+  }
+
+  /** Is the absolute position (in paragraph p) inside a depth-0 quotation? */
+  insideQuote(p: number, pos: number): boolean {
+    const list = this.vars[p]?.topInner;
+    if (!list || list.length === 0) return false;
+    const rel = pos - this.starts[p];
+    // pairs [start, end] sorted by start
     let lo = 0;
-    let hi = paras.length;
+    let hi = list.length >> 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (paras[mid].start <= pos) lo = mid + 1;
+      if (list[mid * 2] <= rel) lo = mid + 1;
       else hi = mid;
     }
-    return Math.max(0, lo - 1);
-  };
-  const ctx: Ctx = { text, paras, mentionIndex, genders, topByPara, quoteInners: [], memo: new Map(), paraOf };
-  for (const w of works) if (w.rec.depth === 0) for (const s of w.inner) ctx.quoteInners.push(s);
-  ctx.quoteInners.sort((a, b) => a.start - b.start);
-
-  let last: { speaker: Speaker; para: number } | null = null;
-  for (const w of works) {
-    if (w.rec.depth === 0) {
-      classifyAndAttribute(w, ctx, last);
-      if (w.speaker && (w.kind === 'direct' || w.kind === 'partial')) last = { speaker: w.speaker, para: w.lastPara };
-    } else {
-      classifyInner(w, text);
-    }
+    if (lo === 0) return false;
+    return rel < list[(lo - 1) * 2 + 1];
   }
+}
 
-  // interrupted quotes: “…,” he said. “…” is one quotation
-  const merged: QuoteWork[] = [];
-  for (let i = 0; i < works.length; i++) {
-    const w = works[i];
-    if (w.merged) continue;
-    if (w.rec.depth === 0 && w.kind === 'direct' && w.postAttributionEnd !== undefined) {
-      let j = i + 1;
-      while (j < works.length && works[j].rec.depth !== 0) j++;
-      const nx = works[j];
-      if (nx && nx.firstPara === w.lastPara && (nx.kind === 'direct' || nx.kind === 'partial') && !nx.localSpeakerPost) {
-        const gap = text.slice(w.postAttributionEnd, nx.start);
-        const tail = text.slice(w.end, nx.start);
-        const sameSpeaker = !nx.speaker || nx.speaker.via === 'previous-sentence' || (w.speaker && nx.speaker.start >= w.end && nx.speaker.end <= nx.start);
-        if (tail.length <= 250 && sameSpeaker && (nx.atStart || /^[\s,.;:—–-]*$/.test(gap))) {
-          w.parts.push(...nx.parts);
-          w.inner.push(...nx.inner);
-          w.end = nx.end;
-          for (const p of nx.paragraphs) if (!w.paragraphs.includes(p)) w.paragraphs.push(p);
-          w.lastPara = nx.lastPara;
-          nx.merged = true;
-          // the inner quotes of the merged part belong to it already by position
-        }
+/** Sort ms[from, to) by start, keeping es in step (insertion sort for the usual short segments). */
+function sortSegment(ms: Mention[], es: Entity[], from: number, to: number): void {
+  if (to - from < 2) return;
+  if (to - from <= 24) {
+    for (let i = from + 1; i < to; i++) {
+      const m = ms[i];
+      const e = es[i];
+      let j = i - 1;
+      while (j >= from && ms[j].start > m.start) {
+        ms[j + 1] = ms[j];
+        es[j + 1] = es[j];
+        j--;
       }
+      ms[j + 1] = m;
+      es[j + 1] = e;
     }
-    merged.push(w);
+    return;
   }
+  const idx = Array.from({ length: to - from }, (_, i) => from + i);
+  idx.sort((a, b) => ms[a].start - ms[b].start || a - b);
+  const m2 = idx.map((i) => ms[i]);
+  const e2 = idx.map((i) => es[i]);
+  for (let i = 0; i < m2.length; i++) {
+    ms[from + i] = m2[i];
+    es[from + i] = e2[i];
+  }
+}
 
-  const quotes: Quote[] = merged.map((w) => ({
-    start: w.start,
-    end: w.end,
-    text: w.inner.map((s) => text.slice(s.start, s.end)).join(' … '),
-    parts: w.parts,
-    inner: w.inner,
-    kind: w.kind,
-    style: styleOf(w.rec.parts[0].open.mark),
-    depth: w.rec.depth,
-    speaker: w.speaker,
-    cue: w.cue,
-    paragraphs: w.paragraphs,
-  }));
-
-  // an unclosed quotation is reported as such, not also as unattributed (its attribution may be inside it)
-  const unclosedStarts = new Set(merged.filter((w) => w.rec.unclosed).map((w) => w.start));
-  for (const q of quotes) {
-    const pk = paras[q.paragraphs[0]]?.kind ?? 'body';
-    if (q.kind === 'direct' && q.depth === 0 && !q.speaker && (pk === 'body' || pk === 'subhead') && !unclosedStarts.has(q.start)) {
-      findings.push({
-        start: q.start,
-        end: q.end,
-        code: 'unattributed-quote',
-        severity: 'warning',
-        message: 'Direct quotation with no speaker: add who said it.',
-      });
-    }
-    if (q.kind === 'scare' && input.options?.scareQuoteHints && pk !== 'boilerplate') {
-      findings.push({
-        start: q.start,
-        end: q.end,
-        code: 'scare-quote',
-        severity: 'hint',
-        message: `Scare quotes around “${q.text}”: consider attributing the word or dropping the marks.`,
-      });
+function entityGender(e: Entity): 'male' | 'female' | null {
+  if (e.type !== 'person') return null;
+  // the first mentions carry the honorific if any does ("Mr. Smith" … "Smith"): a bounded look
+  const ms = e.mentions;
+  for (let i = 0; i < ms.length && i < 40; i++) {
+    const m = ms[i];
+    const p = m.prefix?.text.toLowerCase().replace(/\.$/, '');
+    if (!p) continue;
+    if (p === 'mr' || p === 'sir' || p === 'lord' || p === 'king' || p === 'prince' || p === 'father') return 'male';
+    if (p === 'mrs' || p === 'ms' || p === 'miss' || p === 'dame' || p === 'lady' || p === 'queen' || p === 'princess' || p === 'mme') return 'female';
+  }
+  const t = e.titles.join(' ').toLowerCase();
+  if (/\b(mr|sir|king|prince)\b/.test(t)) return 'male';
+  if (/\b(mrs|ms|miss|queen|princess)\b/.test(t)) return 'female';
+  // a given name: "Hillary Clinton", "Donald J. Trump"
+  // (the first word that is a given name: "White House Press Secretary Josh Earnest")
+  for (const n of [e.name, ...(e.aliases ?? [])]) {
+    for (const w of n.toLowerCase().split(/\s+/).slice(0, 6)) {
+      if (MALE_GIVEN.has(w)) return 'male';
+      if (FEMALE_GIVEN.has(w)) return 'female';
     }
   }
-
-  findings.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { quotes, findings };
-}
-
-function singleFor(mark: string, closing = false): string {
-  switch (mark) {
-    case '"':
-      return "'";
-    case "''":
-    case '``':
-      return "'";
-    case '«':
-      return '‹';
-    case '»':
-      return '›';
-    case '„':
-      return '‚';
-    default:
-      return closing ? '’' : '‘';
-  }
-}
-
-function glyphsMatch(open: string, close: string): boolean {
-  const list = CLOSERS[open];
-  return !!list && list.includes(close);
-}
-
-/** Back over spaces from `pos` (not before `floor`). */
-function trimBack(text: string, pos: number, floor: number): number {
-  while (pos > floor && /\s/.test(text[pos - 1])) pos--;
-  return pos;
-}
-
-/** Start of the sentence containing `pos`, by plain punctuation (bounded look-back). */
-function sentenceStartPlain(text: string, pos: number, floor: number): number {
-  const limit = Math.max(floor, pos - WINDOW);
-  for (let i = pos - 1; i > limit; i--) {
-    if (!isSpaceCode(text.charCodeAt(i))) continue;
-    const p = text.charCodeAt(i - 1);
-    if ((p === 46 || p === 33 || p === 63) && !isAbbrevBefore(text, i - 1)) {
-      let j = i;
-      while (j < pos && isSpaceCode(text.charCodeAt(j))) j++;
-      return j;
-    }
-  }
-  return limit;
-}
-
-/** Is the period at `dot` the end of an abbreviation or initial ("Mr.", "G.", "U.S.")? */
-function isAbbrevBefore(text: string, dot: number): boolean {
-  if (text[dot] !== '.') return false;
-  let j = dot;
-  while (j > 0 && j > dot - 12 && /[\p{L}.]/u.test(text[j - 1])) j--;
-  const word = text.slice(j, dot);
-  if (!word) return false;
-  return isAbbreviation(word);
-}
-
-// ---------------------------------------------------------------------------
-// Mixed styles
-// ---------------------------------------------------------------------------
-
-function mixedStyles(text: string, paras: ParaInfo[], marksByPara: Mark[][], findings: Finding[]): void {
-  const straight: Mark[] = [];
-  const curly: Mark[] = [];
-  for (let i = 0; i < paras.length; i++) {
-    if (paras[i].kind === 'boilerplate') continue;
-    for (const m of marksByPara[i]) {
-      if (m.weight !== 'double' || m.resolved === 'ignored') continue;
-      if (m.mark === '"') straight.push(m);
-      else if (isCurlyDouble(m.mark)) curly.push(m);
-    }
-  }
-  if (straight.length === 0 || curly.length === 0) return;
-  const minority = straight.length <= curly.length ? straight : curly;
-  const edits: TextEdit[] = [];
-  const markAt = new Set<number>();
-  for (const list of marksByPara) {
-    for (const m of list) {
-      for (let k = 0; k < m.len; k++) markAt.add(m.abs + k);
-      if (m.mark === '"' || m.mark === "''" || m.mark === '``') {
-        const open = m.resolved === 'open' || (m.resolved === undefined && m.role === 'open');
-        edits.push({ start: m.abs, end: m.abs + m.len, newText: open ? '“' : '”' });
-      } else if (m.mark === "'") {
-        const open = m.resolved === 'open';
-        edits.push({ start: m.abs, end: m.abs + 1, newText: open ? '‘' : '’' });
-      }
-    }
-  }
-  for (let i = text.indexOf("'"); i >= 0; i = text.indexOf("'", i + 1)) {
-    if (!markAt.has(i)) edits.push({ start: i, end: i + 1, newText: '’' });
-  }
-  edits.sort((a, b) => a.start - b.start);
-  const fix: Fix = { title: 'Convert straight quotes to curly quotes in the whole article', edits };
-  const majorityName = minority === straight ? 'curly' : 'straight';
-  for (const m of minority) {
-    findings.push({
-      start: m.abs,
-      end: m.abs + m.len,
-      code: 'mixed-quote-styles',
-      severity: 'information',
-      message: `${m.mark === '"' ? 'Straight' : 'Curly'} quotation mark in an article that mostly uses ${majorityName} quotation marks.`,
-      fixes: [fix],
-    });
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Quote records → quotes
-// ---------------------------------------------------------------------------
-
-interface QuoteWorkExt extends QuoteWork {
-  localSpeakerPost?: boolean;
-}
-
-function toWork(rec: Rec, text: string): QuoteWorkExt {
-  const parts: Span[] = [];
-  const inner: Span[] = [];
-  const paragraphs: number[] = [];
-  for (const p of rec.parts) {
-    const start = p.open.abs;
-    const end = Math.max(p.end, start + p.open.len);
-    parts.push({ start, end });
-    const innerStart = start + p.open.len;
-    let innerEnd = p.close ? p.close.abs : end;
-    if (!p.close) innerEnd = trimBack(text, innerEnd, innerStart);
-    inner.push({ start: innerStart, end: Math.max(innerStart, innerEnd) });
-    if (!paragraphs.includes(p.para)) paragraphs.push(p.para);
-  }
-  return {
-    rec,
-    start: parts[0].start,
-    end: parts[parts.length - 1].end,
-    parts,
-    inner,
-    paragraphs,
-    firstPara: rec.parts[0].para,
-    lastPara: rec.parts[rec.parts.length - 1].para,
-    kind: 'partial',
-    speaker: null,
-    localSpeaker: false,
-  };
-}
-
-function maskParagraph(para: ParaInfo, list: QuoteWork[], text: string): string {
-  let out = '';
-  let pos = para.start;
-  for (const w of list) {
-    for (let i = 0; i < w.parts.length; i++) {
-      const part = w.parts[i];
-      if (part.end <= para.start || part.start >= para.end) continue;
-      const s = Math.max(part.start, para.start, pos);
-      const e = Math.min(part.end, para.end);
-      if (e <= s) continue;
-      out += text.slice(pos, s);
-      const inner = text.slice(w.inner[i].start, w.inner[i].end).trimEnd();
-      const terminal = /[.!?…]$/.test(inner) || (/[.!?…]$/.test(inner.replace(/[’'‘”“")\]]+$/, '')) && inner.length > 0);
-      out += MASK.repeat(e - s - 1) + (terminal ? MASK_TERMINAL : MASK);
-      pos = e;
-    }
-  }
-  out += text.slice(pos, para.end);
-  return out;
+  return null;
 }
 
 // ---------------------------------------------------------------------------
 // Classification and attribution
 // ---------------------------------------------------------------------------
 
-interface MentionIndex {
-  all: MentionRef[];
-  people: MentionRef[];
-}
-
 interface Ctx {
+  /** the speaker of the last quotation, for he/she in the next attribution */
+  last: { speaker: Speaker; para: number } | null;
   text: string;
-  paras: ParaInfo[];
-  mentionIndex: MentionIndex;
-  genders: Map<string, 'male' | 'female'>;
-  topByPara: Map<number, QuoteWork[]>;
-  quoteInners: Span[];
-  /** token windows by position (tokensBefore: 2·pos, tokensAfter: 2·pos + 1) */
-  memo: Map<number, unknown>;
-  /** index of the paragraph containing (or preceding) an absolute offset */
-  paraOf: (pos: number) => number;
+  paragraphs: ArticleInput['paragraphs'];
+  analyses: ArticleInput['analyses'];
+  starts: Int32Array;
+  ends: Int32Array;
+  kinds: ParagraphKind[];
+  vars: Variant[];
+  mentions: Mentions;
 }
 
-function buildMentionIndex(entities: Entity[]): MentionIndex {
-  const all: MentionRef[] = [];
-  for (const e of entities ?? []) for (const m of e.mentions ?? []) all.push({ mention: m, entity: e });
-  all.sort((a, b) => a.mention.start - b.mention.start);
-  return { all, people: all.filter((r) => r.entity.type === 'person') };
-}
-
-function entityGenders(entities: Entity[]): Map<string, 'male' | 'female'> {
-  const out = new Map<string, 'male' | 'female'>();
-  for (const e of entities ?? []) {
-    if (e.type !== 'person') continue;
-    for (const m of e.mentions) {
-      const p = m.prefix?.text.toLowerCase().replace(/\.$/, '');
-      if (!p) continue;
-      if (p === 'mr' || p === 'sir' || p === 'lord' || p === 'king' || p === 'prince' || p === 'father') out.set(e.id, 'male');
-      else if (p === 'mrs' || p === 'ms' || p === 'miss' || p === 'dame' || p === 'lady' || p === 'queen' || p === 'princess' || p === 'mme') out.set(e.id, 'female');
-      if (out.has(e.id)) break;
-    }
-    if (!out.has(e.id)) {
-      const t = e.titles.join(' ').toLowerCase();
-      if (/\b(mr|sir|king|prince)\b/.test(t)) out.set(e.id, 'male');
-      else if (/\b(mrs|ms|miss|queen|princess)\b/.test(t)) out.set(e.id, 'female');
-    }
-  }
-  return out;
-}
-
-/** First index in a start-sorted list whose start is >= pos. */
-function lowerBound(list: MentionRef[], pos: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].mention.start < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insideQuote(ctx: Ctx, pos: number): boolean {
-  const list = ctx.quoteInners;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].start <= pos) lo = mid + 1;
-    else hi = mid;
-  }
-  const s = list[lo - 1];
-  return !!s && pos >= s.start && pos < s.end;
-}
-
-/** The tokens of a paragraph's masked text, computed once per paragraph. */
-function paraTokens(ctx: Ctx, pi: number): Tok[] {
-  const para = ctx.paras[pi];
-  if (!para.toks) {
-    const masked = para.masked ?? ctx.text.slice(para.start, para.end);
-    para.toks = tokenize(masked, 0, masked.length, para.start);
-  }
-  return para.toks;
-}
-
-/** Number of tokens that end at or before `pos`. */
-function tokIndexBefore(toks: Tok[], pos: number): number {
-  let lo = 0;
-  let hi = toks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (toks[mid].end <= pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-const MAX_TOKENS = 60;
-
-function isBoundaryAt(toks: Tok[], i: number, nextIdx: number, limit: number): boolean {
-  const t = toks[i];
-  const nx = nextIdx < limit ? toks[nextIdx] : undefined;
-  const nextOk = !nx || nx.kind === 'quote' || (nx.kind === 'word' && /^[\p{Lu}\p{N}]/u.test(nx.text)) || nx.text === '(';
-  if (t.kind === 'quote') return t.text.endsWith(MASK_TERMINAL) && (!nx || nx.kind === 'quote' || (nx.kind === 'word' && /^[\p{Lu}\p{N}]/u.test(nx.text)));
-  return t.kind === 'punct' && (t.text === '.' || t.text === '!' || t.text === '?') && nextOk;
-}
-
-/** Tokens of the writer's sentence before `pos` (from the sentence start; bounded). */
-function tokensBefore(ctx: Ctx, pi: number, pos: number): Tok[] {
-  const key = pos * 2;
-  const hit = ctx.memo.get(key);
-  if (hit) return hit as Tok[];
-  const out = tokensBeforeUncached(ctx, pi, pos);
-  ctx.memo.set(key, out);
-  return out;
-}
-
-function tokensBeforeUncached(ctx: Ctx, pi: number, pos: number): Tok[] {
-  const toks = paraTokens(ctx, pi);
-  const i0 = tokIndexBefore(toks, pos);
-  const floor = Math.max(0, i0 - MAX_TOKENS);
-  let cut = floor;
-  for (let i = i0 - 1; i >= floor; i--) {
-    if (isBoundaryAt(toks, i, i + 1, i0)) {
-      cut = i + 1;
-      break;
-    }
-  }
-  if (cut === floor && floor > 0) cut = floor + 1;
-  return toks.slice(cut, i0);
-}
-
-/** Tokens of the writer's sentence after `pos`, up to the sentence end or the next quote (bounded). */
-function tokensAfter(ctx: Ctx, pi: number, pos: number): { toks: Tok[]; endsAtQuote: boolean } {
-  const key = pos * 2 + 1;
-  const hit = ctx.memo.get(key);
-  if (hit) return hit as { toks: Tok[]; endsAtQuote: boolean };
-  const out = tokensAfterUncached(ctx, pi, pos);
-  ctx.memo.set(key, out);
-  return out;
-}
-
-function tokensAfterUncached(ctx: Ctx, pi: number, pos: number): { toks: Tok[]; endsAtQuote: boolean } {
-  const all = paraTokens(ctx, pi);
-  let i0 = tokIndexBefore(all, pos);
-  while (i0 < all.length && all[i0].start < pos) i0++;
-  const toks = all.slice(i0, Math.min(all.length, i0 + MAX_TOKENS));
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i];
-    if (t.kind === 'quote') {
-      if (isNickname(toks, i)) continue;
-      return { toks: toks.slice(0, i), endsAtQuote: true };
-    }
-    if (t.kind === 'punct' && t.text === ';') return { toks: toks.slice(0, i + 1), endsAtQuote: false };
-    if (t.kind === 'punct' && isBoundaryAt(toks, i, i + 1, toks.length)) return { toks: toks.slice(0, i + 1), endsAtQuote: false };
-  }
-  return { toks, endsAtQuote: false };
-}
-
-interface Attribution {
-  speaker: Speaker | null;
-  cue?: Tok & { end: number };
-  /** absolute end of the attribution (speaker or cue, whichever is later) */
-  end: number;
-  colon?: boolean;
-}
-
-/** Marcia "Cia" Price: a short quotation between two capitalised words. */
-function isNickname(toks: Tok[], i: number): boolean {
-  const t = toks[i];
-  if (t.kind !== 'quote' || t.end - t.start > 24) return false;
-  const a = toks[i - 1];
-  const b = toks[i + 1];
-  return !!a && !!b && isCapitalized(a) && isCapitalized(b);
-}
-
-function isCue(t: Tok | undefined): boolean {
-  return !!t && t.kind === 'word' && CUE_WORDS.has(t.text.toLowerCase()) && !/^\p{Lu}{2,}/u.test(t.text);
-}
-
-/** "according to" at index i */
-function isAccordingTo(toks: Tok[], i: number): boolean {
-  return toks[i]?.kind === 'word' && lower(toks[i]) === 'according' && toks[i + 1] && lower(toks[i + 1]) === 'to';
-}
-
-/** Attribution after a quote: “…,” said X / “…,” X said / “…,” according to X. */
-function attributionAfter(ctx: Ctx, w: QuoteWork): Attribution | null {
-  const { toks } = tokensAfter(ctx, w.lastPara, w.end);
-  let i = 0;
-  while (i < toks.length && toks[i].kind === 'punct' && /[,―—–\-:(]/.test(toks[i].text)) i++;
-  if (i >= toks.length) return null;
-  // “…” ― Name (an epigraph-style attribution at the end of a line)
-  const dash = toks[i - 1];
-  if (dash && i > 0 && /^[―—–]$/.test(dash.text) && toks[i] && isCapitalized(toks[i])) {
-    let j = i;
-    while (j < toks.length && j < i + 8 && ((isCapitalized(toks[j]) && !isCue(toks[j])) || (toks[j].text === '.' && isAbbreviation(toks[j - 1].text + '.')))) j++;
-    const rest = toks.slice(j);
-    if (rest.every((t) => t.kind === 'punct')) {
-      const speaker = resolveRange(ctx, toks[i].start, toks[j - 1].end, w.lastPara, 'name');
-      if (speaker) return { speaker, cue: { ...dash }, end: toks[j - 1].end };
-    }
-  }
-  const first = toks[i];
-  if (!first || first.kind !== 'word') return null;
-  if (isAccordingTo(toks, i)) {
-    const np = forwardNP(toks, i + 2);
-    const speaker = np ? resolveRange(ctx, np.start, np.end, w.lastPara, 'according-to') : null;
-    const cueTok = { ...first, end: toks[i + 1].end, text: ctx.text.slice(first.start, toks[i + 1].end) };
-    return { speaker, cue: cueTok, end: np ? np.end : cueTok.end };
-  }
-  if (isCue(first) && !WEAK_CUES.has(lower(first))) {
-    // inverted: said X
-    const np = forwardNP(toks, i + 1);
-    if (!np) return null;
-    const speaker = resolveRange(ctx, np.start, np.end, w.lastPara, 'noun-phrase');
-    return speaker ? { speaker, cue: { ...first }, end: Math.max(np.end, cueExtensionEnd(toks, i)) } : null;
-  }
-  if (NON_SUBJECT_START.has(lower(first))) return null;
-  // X said: find the cue within the subject
-  let commas = 0;
-  for (let j = i; j < toks.length && j < i + 30; j++) {
-    const t = toks[j];
-    if (t.kind === 'quote') {
-      if (isNickname(toks, j)) continue;
-      break;
-    }
-    if (t.kind === 'punct') {
-      if (t.text === ',') commas++;
-      else if (t.text === ';' || t.text === ':' || t.text === '!' || t.text === '?') break;
-      continue;
-    }
-    if (j - i > 8 && commas === 0) break;
-    if (isCue(t) && j > i && (!WEAK_CUES.has(lower(t)) || j - i <= 3)) {
-      const np = backwardNP(toks, i, j);
-      if (!np) return null;
-      const speaker = resolveRange(ctx, np.start, np.end, w.lastPara, 'noun-phrase');
-      if (!speaker) return null;
-      return { speaker, cue: { ...t }, end: cueExtensionEnd(toks, j) };
-    }
-    if (isAccordingTo(toks, j)) break;
-  }
-  return null;
-}
-
-/** End of a cue with its short extension ("said in a statement", "told reporters") up to the next punctuation. */
-function cueExtensionEnd(toks: Tok[], cueIdx: number): number {
-  let end = toks[cueIdx].end;
-  for (let j = cueIdx + 1; j < toks.length && j <= cueIdx + 10; j++) {
-    const t = toks[j];
-    if (t.kind !== 'word') break;
-    end = t.end;
-  }
-  return end;
-}
-
-/** Noun phrase after a cue: "said Vitaly A. Karazhan, 33," → Vitaly A. Karazhan. */
-function forwardNP(toks: Tok[], from: number): Span | null {
-  let start = -1;
-  let end = -1;
-  let count = 0;
-  for (let j = from; j < toks.length && count < 12; j++) {
-    const t = toks[j];
-    if (t.kind !== 'word') {
-      if (t.text === '.' && start >= 0 && isAbbreviation(toks[j - 1]?.text + '.')) continue;
-      if ((t.text === '-' || t.text === '’' || t.text === "'" || t.text === '/') && (start >= 0 || t.text === '/')) continue;
-      break;
-    }
-    const lw = lower(t);
-    if (start >= 0 && FORWARD_STOP.has(lw)) break;
-    if (start < 0 && PREPOSITIONS.has(lw)) return null; // said in a statement
-    if (start < 0) start = t.start;
-    end = t.end;
-    count++;
-  }
-  return start >= 0 ? { start, end } : null;
-}
-
-/**
- * Noun phrase right before a cue at index `cueIdx` (tokens from `floor`):
- * skips adverbs ("also said"), appositives ("Lael Brainard, a Fed governor, said")
- * and stops at clause words ("when she said").
- */
-function backwardNP(toks: Tok[], floor: number, cueIdx: number): Span | null {
-  let j = cueIdx - 1;
-  while (j >= floor && toks[j].kind === 'word' && (AUX_WORDS.has(lower(toks[j])) || /^[a-z]+ly$/.test(toks[j].text)) && !PRONOUNS[lower(toks[j])]) j--;
-  if (j < floor) return null;
-  if (toks[j].kind === 'word' && (toks[j].text === 'who' || toks[j].text === 'which') && j > floor) {
-    // “Stevie Wonder, who joked, …”: the antecedent
-    j--;
-    if (toks[j].text === ',') j--;
-    if (j < floor) return null;
-  }
-  if (toks[j].text === ')') {
-    let m = j - 1;
-    while (m >= floor && m > j - 12 && toks[m].text !== '(') m--;
-    if (m > floor && toks[m].text === '(') j = m - 1;
-  }
-  if (j < floor) return null;
-  if (toks[j].kind === 'punct' && toks[j].text === ',') {
-    // appositive: skip back to the previous comma
-    let k = j - 1;
-    let n = 0;
-    while (k >= floor && n < 25 && !(toks[k].kind === 'punct' && toks[k].text === ',') && toks[k].kind !== 'quote') {
-      k--;
-      n++;
-    }
-    if (k >= floor && toks[k].text === ',') j = k - 1;
-    else j = j - 1; // "…, X said" with no opening comma: read the phrase itself
-    if (j >= floor && toks[j].text === ')') {
-      let m = j - 1;
-      while (m >= floor && m > j - 12 && toks[m].text !== '(') m--;
-      if (m > floor && toks[m].text === '(') j = m - 1;
-    }
-  }
-  if (j < floor) return null;
-  const end = toks[j].end;
-  let start = -1;
-  let n = 0;
-  for (let k = j; k >= floor && n < 12; k--) {
-    const t = toks[k];
-    if (t.kind === 'quote') {
-      if (isNickname(toks, k)) continue;
-      break;
-    }
-    if (t.kind === 'punct' && t.text === ')') {
-      // (R-Utah): skip the parenthesis
-      let m = k - 1;
-      while (m >= floor && m > k - 12 && toks[m].text !== '(') m--;
-      if (m >= floor && toks[m].text === '(') {
-        k = m;
-        continue;
-      }
-      break;
-    }
-    if (t.kind === 'punct') {
-      if (t.text === '.' && k > floor && isAbbreviation(toks[k - 1].text + '.')) continue;
-      if (t.text === '-' || t.text === '’' || t.text === "'" || t.text === '&') continue;
-      break;
-    }
-    if (CLAUSE_WORDS.has(t.text) && n > 0) break;
-    if (CLAUSE_WORDS.has(t.text)) break;
-    start = t.start;
-    n++;
-  }
-  return start >= 0 ? { start, end } : null;
-}
-
-/**
- * The subject at the start of a sentence (tokens from `floor` up to `limit`):
- * skips an opening adverbial ("During the speech, …") and reads the noun
- * phrase up to its verb. Used for "X did this, saying, “…”" and "X …: “…”".
- */
-function sentenceSubject(toks: Tok[], floor: number, limit: number): Span | null {
-  let k = floor;
-  while (k < limit && toks[k].kind !== 'word') k++;
-  if (k >= limit) return null;
-  if (OPENERS.has(lower(toks[k])) && !PRONOUNS[lower(toks[k])]) {
-    let c = k;
-    while (c < limit && toks[c].text !== ',') c++;
-    if (c >= limit) return null;
-    k = c + 1;
-  }
-  let start = -1;
-  let end = -1;
-  for (let i = k; i < limit && i < k + 10; i++) {
-    const t = toks[i];
-    if (t.kind === 'quote') {
-      if (isNickname(toks, i)) continue;
-      break;
-    }
-    if (t.kind === 'punct') {
-      if (t.text === '.' && i > k && isAbbreviation(toks[i - 1].text + '.')) continue;
-      if (t.text === '’' || t.text === "'" || t.text === '-') continue;
-      break;
-    }
-    const lw = lower(t);
-    const nounish = isCapitalized(t) || /^(the|a|an|his|her|their|its|our|one|two|three|some|many|several|both)$/.test(lw) || PRONOUNS[lw] !== undefined;
-    if (start >= 0 && !nounish && !/^[a-z]+s$/.test(t.text) && !/^[a-z]+(er|or|ist|man|woman|ian|ant|ent|ee)s?$/.test(t.text)) break;
-    if (start < 0 && !nounish) return null;
-    if (start < 0) start = t.start;
-    end = t.end;
-    if (PRONOUNS[lw] !== undefined && i === k) break;
-  }
-  return start >= 0 ? { start, end } : null;
-}
-
-/** The speaker named in [start, end): an entity mention, a pronoun, a proper name, or the phrase. */
-function resolveRange(ctx: Ctx, start: number, end: number, pi: number, fallbackVia: Speaker['via']): Speaker | null {
-  if (end <= start) return null;
-  const { text } = ctx;
-  const all = ctx.mentionIndex.all;
-  // the head of the phrase: "A poster at a subway station in Minsk" → "A poster"
+/** A local speaker candidate of paragraph p, resolved against the entity mentions. */
+function resolve(ctx: Ctx, ls: LocalSpeaker | null | undefined, p: number, forceVia?: Speaker['via']): Speaker | null {
+  if (!ls) return null;
+  const b = ctx.starts[p];
+  const start = b + ls.start;
+  const end = b + ls.end;
+  const M = ctx.mentions;
+  let bestM: Mention | null = null;
+  let bestE: Entity | null = null;
   {
-    const head = /\s(?:of|at|in|for|from|with|on|to|near|inside|outside|across|behind|under|over|by|about)\s/.exec(text.slice(start, end));
-    if (head && head.index > 0) {
-      const before = text.slice(start, start + head.index);
-      // keep "Joel Pollak of Breitbart", cut "a spokesman for the Kremlin"
-      end = start + head.index;
-      void before;
+    const from = M.allOff[p];
+    const to = M.allOff[p + 1];
+    let lo = from;
+    let hi = to;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (M.allM[mid].start < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = Math.max(from, lo - 1); i < to && M.allM[i].start < end; i++) {
+      const m = M.allM[i];
+      const e = M.allE[i];
+      if (m.end <= start) continue;
+      if (ls.common && e.type === 'place') continue;
+      if (!bestE) {
+        bestM = m;
+        bestE = e;
+      } else if ((bestE.type !== 'person' && e.type === 'person') || (bestE.type === 'place' && e.type === 'organization')) {
+        bestM = m;
+        bestE = e;
+      }
+      if (bestE.type === 'person') break;
     }
   }
-  let best: MentionRef | null = null;
-  // mentions overlapping the range
-  for (let i = Math.max(0, lowerBound(all, start) - 1); i < all.length && all[i].mention.start < end; i++) {
-    const r = all[i];
-    if (r.mention.end <= start) continue;
-    if (!best) best = r;
-    else if (best.entity.type !== 'person' && r.entity.type === 'person') best = r;
-    else if (best.entity.type === 'place' && r.entity.type === 'organization') best = r;
-    if (best.entity.type === 'person') break;
-  }
-  const via: Speaker['via'] = fallbackVia === 'according-to' || fallbackVia === 'previous-sentence' ? fallbackVia : 'name';
-  if (best) {
-    return { start: best.mention.start, end: best.mention.end, text: best.mention.text, name: best.entity.name, entity: best.entity.id, via };
-  }
-  const phrase = text.slice(start, end);
-  // pronoun
-  const pm = /^(?:[^\p{L}]*)(he|she|they|we|i|it)\b/iu.exec(phrase);
-  if (pm && phrase.trim().split(/\s+/).length <= 2) {
-    const pStart = start + pm.index + pm[0].length - pm[1].length;
-    const pronoun = pm[1];
-    const resolved = resolvePronoun(ctx, pStart, pronoun.toLowerCase());
-    return {
-      start: pStart,
-      end: pStart + pronoun.length,
-      text: pronoun,
-      name: resolved ? resolved.name : pronoun,
-      entity: resolved?.id,
-      via: fallbackVia === 'previous-sentence' ? 'previous-sentence' : 'pronoun',
-    };
-  }
-  // a proper name without an entity: the longest run of capitalised words (no honorific)
-  const toks = tokenize(text, start, end, 0);
-  let runStart = -1;
-  let bestRun: Span | null = null;
-  let runLen = 0;
-  let bestLen = 0;
-  for (let i = 0; i <= toks.length; i++) {
-    const t = toks[i];
-    const cap =
-      t &&
-      isCapitalized(t) &&
-      !(HONORIFICS.has(lower(t).replace(/\.$/, '')) && toks[i + 1] && isCapitalized(toks[i + 1])) &&
-      !(runStart < 0 && (OPENERS.has(lower(t)) || /^(the|a|an)$/i.test(t.text)));
-    if (cap) {
-      if (runStart < 0) {
-        runStart = i;
-        runLen = 0;
-      }
-      runLen++;
+  const via: Speaker['via'] = ls.via === 'according-to' || ls.via === 'previous-sentence' ? ls.via : 'name';
+  let sp: Speaker;
+  if (bestM && bestE) {
+    sp = { start: bestM.start, end: bestM.end, text: bestM.text, name: bestE.name, entity: bestE.id, via };
+  } else {
+    const fb = ls.fb;
+    const fs = b + fb.start;
+    const fe = b + fb.end;
+    if (fb.kind === 'pronoun') {
+      const resolved = resolvePronoun(ctx, p, fs, b + fb.sentStart, fb.text.toLowerCase(), ls.via !== 'previous-sentence');
+      sp = { start: fs, end: fe, text: fb.text, name: resolved ? resolved.name : fb.text, entity: resolved?.id, via: ls.via === 'previous-sentence' ? 'previous-sentence' : 'pronoun' };
+    } else if (fb.kind === 'name') {
+      sp = { start: fs, end: fe, text: fb.text, name: fb.text, via };
     } else {
-      if (runStart >= 0 && runLen > bestLen) {
-        bestLen = runLen;
-        bestRun = { start: toks[runStart].start, end: toks[i - 1].end };
-      }
-      runStart = -1;
+      sp = { start: fs, end: fe, text: fb.text, name: fb.text, via: ls.via === 'name' ? 'noun-phrase' : ls.via };
     }
   }
-  if (bestRun && bestLen >= 1) {
-    const t = text.slice(bestRun.start, bestRun.end);
-    // "The Kremlin", "A spokesman" at a sentence start are noun phrases
-    const np = /^(the|a|an)\s/i.test(text.slice(start, end).trim()) && phraseWords(text.slice(start, end)) <= 4;
-    if (!np) return { start: bestRun.start, end: bestRun.end, text: t, name: t, via };
-  }
-  // the noun phrase itself ("the Kremlin", "a spokesman", "officials")
-  let s = start;
-  let e = end;
-  while (s < e && /[\s,.;:—–-]/.test(text[s])) s++;
-  while (e > s && /[\s,.;:—–-]/.test(text[e - 1])) e--;
-  if (e <= s) return null;
-  let np = text.slice(s, e);
-  const words = np.split(/\s+/);
-  if (words.length > 8) {
-    return null;
-  }
-  if (/^(and|but|so|then)\s/i.test(np)) {
-    const cut = np.indexOf(' ') + 1;
-    s += cut;
-    np = np.slice(cut);
-  }
-  if (!/\p{L}/u.test(np)) return null;
-  return { start: s, end: e, text: np, name: np, via: fallbackVia === 'name' ? 'noun-phrase' : fallbackVia };
-}
-
-function phraseWords(s: string): number {
-  return s.trim().split(/\s+/).filter(Boolean).length;
+  if (forceVia) sp.via = forceVia;
+  return sp;
 }
 
 /** The person a he/she refers to: the most recent compatible person mentioned outside quotations. */
-function resolvePronoun(ctx: Ctx, pos: number, pronoun: string): { id: string; name: string } | null {
+function resolvePronoun(ctx: Ctx, p: number, pos: number, sentStart: number, pronoun: string, useLast: boolean): { id: string; name: string } | null {
   const gender = PRONOUNS[pronoun];
   if (gender !== 'male' && gender !== 'female') return null;
-  const people = ctx.mentionIndex.people;
-  let i = lowerBound(people, pos) - 1;
+  const M = ctx.mentions;
+  // “…,” he said — when nobody compatible is named in the sentence, "he" is usually the one still speaking
+  const last = useLast ? ctx.last : null;
+  const lastEntity = last?.speaker.entity ? M.entityById(last.speaker.entity) : undefined;
+  const lastOk = !!lastEntity && lastEntity.type === 'person' && p - last!.para <= 1 && last!.para <= p && M.gender(lastEntity) === gender;
   // the nearest stretch of text (sentence, else paragraph) naming a compatible person: its first such person,
   // who is usually the subject ("Mr. A told B that … . He said …" → Mr. A)
-  let chosen: MentionRef | null = null;
-  const sentStart = sentenceStartPlain(ctx.text, pos, ctx.paras[ctx.paraOf(pos)]?.start ?? 0);
-  for (let steps = 0; i >= 0 && steps < 60; i--, steps++) {
-    const r = people[i];
-    if (pos - r.mention.end > 6000) break;
-    if (insideQuote(ctx, r.mention.start)) continue;
-    const g = ctx.genders.get(r.entity.id);
-    if (g && g !== gender) continue;
-    if (!chosen) {
-      chosen = r;
-      if (r.mention.start >= sentStart) break; // same sentence: the nearest one
-      continue;
-    }
-    if (r.mention.paragraph !== chosen.mention.paragraph) break;
-    chosen = r;
-  }
-  return chosen ? { id: chosen.entity.id, name: chosen.entity.name } : null;
-}
-
-/** Attribution before a quote: X said, “…” / X said: “…” / X: “…” / According to X, “…”. */
-function attributionBefore(ctx: Ctx, pi: number, pos: number, strict: boolean): (Attribution & { introduced: boolean; adjacent: boolean }) | null {
-  const toks = tokensBefore(ctx, pi, pos);
-  if (toks.length === 0) return null;
-  let last = toks.length - 1;
-  let introducer = '';
-  while (last >= 0 && toks[last].kind === 'punct' && /[,:—–\-(]/.test(toks[last].text)) {
-    if (!introducer) introducer = toks[last].text;
-    last--;
-  }
-  if (last < 0) return null;
-  const lastWord = lower(toks[last]);
-  // according to X, “…”
-  for (let i = 0; i <= last; i++) {
-    if (isAccordingTo(toks, i)) {
-      const np = forwardNP(toks, i + 2);
-      if (np && np.end <= toks[last].end) {
-        const speaker = resolveRange(ctx, np.start, np.end, pi, 'according-to');
-        return {
-          speaker,
-          cue: { ...toks[i], end: toks[i + 1].end, text: ctx.text.slice(toks[i].start, toks[i + 1].end) },
-          end: np.end,
-          introduced: introducer === ',' || introducer === ':',
-          adjacent: false,
-        };
+  let chosen: Entity | null = null;
+  let chosenPara = -1;
+  let steps = 0;
+  for (let q = p; q >= 0 && steps < 60; q--) {
+    if (q < p && pos - ctx.ends[q] > 6000) break;
+    const from = M.pplOff[q];
+    const to = M.pplOff[q + 1];
+    if (from === to) continue;
+    if (chosen && q !== chosenPara) break;
+    let i = to - 1;
+    if (q === p) {
+      let lo = from;
+      let hi = to;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (M.pplM[mid].start < pos) lo = mid + 1;
+        else hi = mid;
       }
+      i = lo - 1;
     }
+    for (; i >= from && steps < 60; i--, steps++) {
+      const m = M.pplM[i];
+      const e = M.pplE[i];
+      if (pos - m.end > 6000) return chosen ? { id: chosen.id, name: chosen.name } : null;
+      if (M.insideQuote(q, m.start)) continue;
+      const g = M.gender(e);
+      if (g && g !== gender) continue;
+      if (!chosen) {
+        chosen = e;
+        chosenPara = q;
+        if (m.start >= sentStart) return { id: e.id, name: e.name };
+        if (lastOk) return { id: lastEntity!.id, name: lastEntity!.name };
+        continue;
+      }
+      chosen = e;
+    }
+    if (chosen && chosenPara === q && steps < 60 && i >= from) break;
   }
-  // the last cue in reach
-  const reach = introducer ? 10 : strict ? 1 : 40;
-  for (let j = last; j >= 0 && last - j <= reach; j--) {
-    const t = toks[j];
-    if (t.kind === 'quote') break;
-    if (!isCue(t)) continue;
-    if (WEAK_CUES.has(lower(t))) {
-      let k = j + 1;
-      while (k <= last && /^(it|this|that|back|him|her|them|out)$/i.test(toks[k].text)) k++;
-      if (!(k === last + 1 && (introducer === ':' || introducer === ',' || !introducer))) continue;
-    }
-    const participle = /ing$/.test(lower(t));
-    let np = participle ? null : backwardNP(toks, 0, j);
-    let speaker = np ? resolveRange(ctx, np.start, np.end, pi, 'noun-phrase') : null;
-    if (!speaker) {
-      np = sentenceSubject(toks, 0, j);
-      speaker = np ? resolveRange(ctx, np.start, np.end, pi, 'noun-phrase') : null;
-    }
-    if (!speaker && j < last) {
-      // Said Mr. X: “…” / …, said X, “…”
-      np = forwardNP(toks, j + 1);
-      speaker = np ? resolveRange(ctx, np.start, np.end, pi, 'noun-phrase') : null;
-    }
-    return {
-      speaker,
-      cue: { ...t },
-      end: t.end,
-      introduced: !!introducer && introducer !== '(' && introducer !== '-',
-      adjacent: j === last,
-    };
-  }
-  // X: “…”
-  if (introducer === ':') {
-    const np = last + 1 <= 12 ? backwardNP(toks, 0, last + 1) : sentenceSubject(toks, 0, last + 1);
-    const speaker = np ? resolveRange(ctx, np.start, np.end, pi, 'noun-phrase') : null;
-    const colon = toks[last + 1];
-    return { speaker, cue: colon && speaker ? { ...colon } : undefined, end: toks[last].end, introduced: true, adjacent: true, colon: true };
-  }
-  void lastWord;
-  return null;
+  if (lastOk && !chosen) return { id: lastEntity!.id, name: lastEntity!.name };
+  return chosen ? { id: chosen.id, name: chosen.name } : null;
 }
 
-function innerWords(text: string, spans: Span[]): string[] {
+function chainWords(c: Chain): string[] {
+  if (c.recs.length === 1) return c.recs[0].words;
   const words: string[] = [];
-  for (const s of spans) {
-    const slice = text.slice(s.start, Math.min(s.end, s.start + 160));
-    for (const w of slice.split(/[\s—–]+/)) {
-      const clean = w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-      if (clean) words.push(clean);
-    }
+  for (const r of c.recs) {
+    for (const w of r.words) words.push(w);
     if (words.length > 14) break;
   }
   return words;
 }
 
-function isTitleCase(words: string[]): boolean {
-  if (words.length < 2 || words.length > 12) return false;
-  if (!/^\p{Lu}/u.test(words[0])) return false;
-  for (const w of words) {
-    if (SMALL_WORDS.has(w.toLowerCase())) continue;
-    if (!/^[\p{Lu}\p{N}]/u.test(w)) return false;
+function classifyAndAttribute(c: Chain, ctx: Ctx, last: { speaker: Speaker; para: number } | null): void {
+  const fp = c.paras[0];
+  const lp = c.paras[c.paras.length - 1];
+  const f = c.recs[0];
+  const l = c.recs[c.recs.length - 1];
+  const preF = f.pre;
+  const postF = l.post;
+  if (!preF || !postF || ctx.vars[fp].junk || ctx.vars[lp].junk) {
+    c.kind = 'scare';
+    return;
   }
-  return true;
-}
-
-function classifyAndAttribute(w: QuoteWorkExt, ctx: Ctx, last: { speaker: Speaker; para: number } | null): void {
-  const { text, paras } = ctx;
-  const firstInner = w.inner[0];
-  const lastInner = w.inner[w.inner.length - 1];
-  const innerText = text.slice(firstInner.start, Math.min(firstInner.end, firstInner.start + 400)).trim();
-  const lastText = text.slice(Math.max(lastInner.start, lastInner.end - 40), lastInner.end).trim();
-  const words = innerWords(text, w.inner);
-  const startsLower = /^[^\p{L}]*\p{Ll}/u.test(innerText) && !/^[^\p{L}]*(i|i’m|i'm)\b/u.test(innerText);
-  const terminalInside = /[.,!?…—–-]['’‘]?$/.test(lastText);
-  const sentenceInside = /[.!?…]['’‘]?$/.test(lastText);
-
-  const preToks = tokensBefore(ctx, w.firstPara, w.start);
-  const atStart = preToks.every((t) => t.kind === 'punct' && /[—–\-(\[]/.test(t.text));
-  const after = tokensAfter(ctx, w.lastPara, w.end);
-  const postEmpty = after.toks.every((t) => t.kind === 'punct');
-  const post = attributionAfter(ctx, w);
-  const pre = atStart ? null : attributionBefore(ctx, w.firstPara, w.start, false);
-  const title = isTitleCase(words) && !sentenceInside;
+  const words = chainWords(c);
+  const { startsLower, atStart } = preF;
+  const { terminalInside } = postF;
+  const pre = preF.pre;
+  const post = postF.post;
+  // a title ends its sentence with the period inside the marks (on “Fox and Friends.”) only in the middle of the writer's sentence
+  const titleWords = c.recs.length === 1 ? f.titleWords : isTitleCase(words);
+  const title = titleWords && (!postF.sentenceInside || (!atStart && !(pre && (pre.introduced || pre.adjacent)) && words.length <= 8));
 
   let kind: QuoteKind;
-  let attribution: Attribution | null = null;
-  w.atStart = atStart;
-  if (pre && (pre.introduced || (pre.adjacent && !startsLower))) {
-    kind = startsLower && !pre.colon ? 'partial' : 'direct';
-    if (pre.cue && NAMING_CUES.has(pre.cue.text.toLowerCase())) kind = words.length <= 3 && !pre.speaker ? 'scare' : 'partial';
+  let attribution: LocalAttribution | null = null;
+  let attrPara = fp;
+  // He says “it’s interesting that …”: a quotation right after the cue that ends the sentence is the whole statement
+  const wholeStatement = !!pre && postF.postEmpty && words.length >= 3 && !pre.naming;
+  if (pre && (pre.introduced || (pre.adjacent && (!startsLower || wholeStatement)))) {
+    kind = startsLower && !pre.colon && !wholeStatement ? 'partial' : 'direct';
+    if (pre.naming) kind = words.length <= 3 && !pre.speaker ? 'scare' : 'partial';
     attribution = pre;
     if (kind === 'direct' && title && words.length <= 6 && !pre.colon && !terminalInside) kind = 'title';
   } else if (atStart) {
     if (post) {
       kind = 'direct';
       attribution = post;
-      w.postAttributionEnd = post.end;
-      w.localSpeakerPost = true;
-    } else if (postEmpty) {
-      kind = title && paras[w.firstPara].kind !== 'headline' && !terminalInside ? 'title' : 'direct';
+      attrPara = lp;
+      c.postAttributionEnd = ctx.starts[lp] + post.end;
+      c.localSpeakerPost = true;
+    } else if (postF.postEmpty) {
+      kind = title && ctx.kinds[fp] !== 'headline' && !terminalInside ? 'title' : 'direct';
       if (words.length === 0) kind = 'scare';
     } else {
       kind = title ? 'title' : words.length <= 3 ? 'scare' : 'partial';
       if (kind === 'partial' && terminalInside && !startsLower && words.length >= 4) kind = 'direct';
+      // a whole sentence in marks, then the writer's next sentence (“Nothing has changed.” He added: …)
+      if (kind === 'scare' && postF.sentenceInside && !startsLower && words.length >= 2) kind = 'direct';
     }
   } else {
-    const nearCue = pre ?? attributionBefore(ctx, w.firstPara, w.start, false);
-    if (post && !startsLower && words.length >= 3) {
+    if (post && words.length >= 3 && (!startsLower || (preF.introComma && !preF.cueNear && terminalInside))) {
       kind = 'direct';
       attribution = post;
-      w.postAttributionEnd = post.end;
-      w.localSpeakerPost = true;
+      attrPara = lp;
+      c.postAttributionEnd = ctx.starts[lp] + post.end;
+      c.localSpeakerPost = true;
     } else if (title) {
       kind = 'title';
-    } else if (words.length <= 3 && !hasCueNear(preToks, 6)) {
+    } else if (!startsLower && words.length >= 3 && preF.introDash && (postF.dashAfter || postF.postEmpty)) {
+      // a whole sentence set off by dashes: Mr. Romney -- ''It is disqualifying …'' -- and …
+      kind = 'direct';
+      attribution = pre ?? (preF.dashSpeaker ? { speaker: preF.dashSpeaker, end: 0 } : post);
+      if (!pre && !preF.dashSpeaker && post) attrPara = lp;
+    } else if (words.length <= 3 && !preF.cueNear && !(pre?.speaker && !pre.naming) && !post) {
+      // one to three words nobody is credited with in the writer's sentence: a scare quote
+      // (inside reported speech — he warned that he would not be “lulled to sleep” — they are the speaker's words)
       kind = 'scare';
     } else {
       kind = 'partial';
-      attribution = nearCue ?? post;
-      if (post) w.localSpeakerPost = true;
+      attribution = pre ?? post;
+      if (!pre && post) attrPara = lp;
+      if (post) c.localSpeakerPost = true;
     }
   }
-  w.kind = kind;
+  // a headline is title case throughout: a quotation in it is a quotation, not a title
+  if (kind === 'title' && (ctx.kinds[fp] === 'headline' || ctx.analyses[fp]?.nlp?.titleCase)) kind = words.length >= 3 ? 'direct' : 'partial';
+  c.kind = kind;
   if (attribution) {
-    w.speaker = attribution.speaker;
-    if (attribution.cue) w.cue = { start: attribution.cue.start, end: attribution.cue.end, text: text.slice(attribution.cue.start, attribution.cue.end) };
-    w.localSpeaker = !!attribution.speaker;
+    c.speaker = resolve(ctx, attribution.speaker, attrPara);
+    if (attribution.cue) {
+      c.cueStart = ctx.starts[attrPara] + attribution.cue.start;
+      c.cueEnd = ctx.starts[attrPara] + attribution.cue.end;
+    }
   }
   // a post-quote attribution may also carry the speaker when the quote was introduced without one
-  if (!w.speaker && post && (kind === 'direct' || kind === 'partial')) {
-    w.speaker = post.speaker;
-    if (post.cue) w.cue = { start: post.cue.start, end: post.cue.end, text: text.slice(post.cue.start, post.cue.end) };
-    w.postAttributionEnd = post.end;
+  if (!c.speaker && post && (kind === 'direct' || kind === 'partial')) {
+    c.speaker = resolve(ctx, post.speaker, lp);
+    if (post.cue) {
+      c.cueStart = ctx.starts[lp] + post.cue.start;
+      c.cueEnd = ctx.starts[lp] + post.cue.end;
+    }
+    c.postAttributionEnd = ctx.starts[lp] + post.end;
   }
-  if (!w.speaker && kind === 'direct') {
-    const prev = previousSpeaker(ctx, w, last);
-    if (prev) w.speaker = prev;
+  if (!c.speaker && kind === 'direct') {
+    const prev = previousSpeaker(ctx, c, last);
+    if (prev) c.speaker = prev;
   }
 }
 
-function hasCueNear(toks: Tok[], words: number): boolean {
-  let n = 0;
-  for (let i = toks.length - 1; i >= 0 && n < words; i--) {
-    if (toks[i].kind !== 'word') continue;
-    n++;
-    if (isCue(toks[i])) return true;
+/**
+ * “…,” she said, “…” and “…,” she said. “…” are one quotation of two parts when the
+ * second part has no attribution of its own, the writer says little in between (no
+ * other speech cue), and the second part ends its sentence.
+ */
+function mergeInterrupted(chains: Chain[], ctx: Ctx): void {
+  const { starts, vars } = ctx;
+  for (let k = 0; k < chains.length; k++) {
+    const w = chains[k];
+    if (w.depth !== 0 || w.skip || w.kind !== 'direct' || w.postAttributionEnd < 0) continue;
+    const lp = w.paras[w.paras.length - 1];
+    const lr = w.recs[w.recs.length - 1];
+    const post = lr.post;
+    if (!post || post.next < 0 || post.gapCue) continue;
+    const target = vars[lp].recs[post.next];
+    let c: Chain | undefined;
+    for (let j = k + 1; j < chains.length && j <= k + 8; j++) {
+      if (chains[j].recs[0] === target && chains[j].paras[0] === lp) {
+        c = chains[j];
+        break;
+      }
+    }
+    if (!c || c.depth !== 0 || c.skip || !(c.kind === 'direct' || c.kind === 'partial') || c.localSpeakerPost) continue;
+    const cFirst = c.recs[0];
+    const cLast = c.recs[c.recs.length - 1];
+    // the second part ends its sentence (what follows is a new sentence or nothing)
+    if (!cFirst.pre || !cLast.post || !(cLast.post.postEmpty || cLast.post.sentenceInside)) continue;
+    const wEnd = starts[lp] + lr.end;
+    const cStart = starts[lp] + cFirst.start;
+    if (cStart - wEnd > 250) continue;
+    const sp = c.speaker;
+    const sameSpeaker = !sp || sp.via === 'previous-sentence' || (!!w.speaker && sp.start >= wEnd && sp.end <= cStart);
+    if (!sameSpeaker) continue;
+    if (!(cFirst.pre.atStart || post.gapComma)) continue;
+    (w.merged ??= []).push(c);
+    c.skip = true;
   }
-  return false;
 }
 
 /** A quotation standing alone: the speaker introduced just before (“X said:”) or the one still speaking. */
-function previousSpeaker(ctx: Ctx, w: QuoteWork, last: { speaker: Speaker; para: number } | null): Speaker | null {
-  const { text, paras } = ctx;
-  const pi = w.firstPara;
-  // same paragraph: a previous sentence ending with ":" or with a cue
-  const para = paras[pi];
-  const before = text.slice(Math.max(para.start, w.start - WINDOW), w.start).trimEnd();
-  if (before.endsWith(':')) {
-    const a = attributionBefore(ctx, pi, w.start, false);
-    if (a?.speaker) return { ...a.speaker, via: 'previous-sentence' };
-  }
+function previousSpeaker(ctx: Ctx, c: Chain, last: { speaker: Speaker; para: number } | null): Speaker | null {
+  const pi = c.paras[0];
+  const pre = c.recs[0].pre!;
+  // same paragraph: the text before ends with ":"
+  if (pre.colon) return resolve(ctx, pre.colon, pi, 'previous-sentence');
   // the previous paragraph ends with ":" (X said:) — its speaker
   const prevIdx = pi - 1;
-  if (prevIdx >= 0) {
-    const prev = paras[prevIdx];
-    const prevText = text.slice(Math.max(prev.start, prev.end - WINDOW), prev.end).trimEnd();
-    if (prevText.endsWith(':')) {
-      const a = attributionBefore(ctx, prevIdx, prev.end, false);
-      if (a?.speaker) return { ...a.speaker, via: 'previous-sentence' };
-    }
-  }
+  const prevEnd = prevIdx >= 0 ? paragraphEnd(ctx.analyses[prevIdx], ctx.paragraphs[prevIdx].text, ctx.vars[prevIdx]) : undefined;
+  if (prevEnd?.endColon) return resolve(ctx, prevEnd.endColon, prevIdx, 'previous-sentence');
   // the last speaker, when still close
-  if (last && pi - last.para <= 2 && last.para <= pi) return { ...last.speaker, via: 'previous-sentence' };
-  // a cue with a subject in the previous paragraph's last sentence, or the previous sentence of this one
-  for (const [p, pos] of [
-    [pi, w.start],
-    [prevIdx, prevIdx >= 0 ? paras[prevIdx].end : -1],
-  ] as const) {
-    if (p < 0 || pos < 0) continue;
-    const toks = tokensBeforeSentence(ctx, p, pos);
-    for (let j = 0; j < toks.length; j++) {
-      if (!isCue(toks[j]) || WEAK_CUES.has(lower(toks[j]))) continue;
-      const np = backwardNP(toks, 0, j);
-      const sp = np ? resolveRange(ctx, np.start, np.end, p, 'previous-sentence') : null;
-      if (sp) return { ...sp, via: 'previous-sentence' };
-    }
+  if (last && pi - last.para <= 2 && last.para <= pi) {
+    const sp = last.speaker;
+    return { start: sp.start, end: sp.end, text: sp.text, name: sp.name, entity: sp.entity, via: 'previous-sentence' };
   }
+  // a cue with a subject in the previous sentence of this paragraph, or in the previous paragraph's last sentence
+  if (pre.prevSentence) return resolve(ctx, pre.prevSentence, pi, 'previous-sentence');
+  if (prevEnd?.endSentence) return resolve(ctx, prevEnd.endSentence, prevIdx, 'previous-sentence');
   return null;
 }
 
-/** Tokens of the sentence that ends right before `pos` (used for the previous sentence). */
-function tokensBeforeSentence(ctx: Ctx, pi: number, pos: number): Tok[] {
-  const toks = paraTokens(ctx, pi);
-  let i0 = tokIndexBefore(toks, pos);
-  while (i0 > 0 && (toks[i0 - 1].kind === 'quote' || /^[.!?]$/.test(toks[i0 - 1].text))) i0--;
-  const floor = Math.max(0, i0 - MAX_TOKENS);
-  let cut = floor;
-  for (let i = i0 - 1; i >= floor; i--) {
-    const t = toks[i];
-    if (t.kind === 'quote' || (t.kind === 'punct' && /[.!?]/.test(t.text))) {
-      cut = i + 1;
-      break;
-    }
-  }
-  return toks.slice(cut, i0);
-}
+export type { QuoteMarkToken };
 
-/** Quotes inside quotes: a quotation within speech, or a term. */
-function classifyInner(w: QuoteWork, text: string): void {
-  const words = innerWords(text, w.inner);
-  const before = text.slice(Math.max(0, w.start - 40), w.start);
-  if (isTitleCase(words)) w.kind = 'title';
-  else if (/[,:]\s*$/.test(before) || words.length >= 5) w.kind = 'direct';
-  else if (words.length <= 3) w.kind = 'scare';
-  else w.kind = 'partial';
+const SUBJECT_STARTS = new Set(['he', 'she', 'they', 'we', 'i', 'the', 'a', 'an', 'its', 'his', 'her', 'their']);
+
+/**
+ * Where the closing mark of an unclosed quotation belongs: right after the comma that
+ * ends the speech when an attribution follows (“We need more time,” said X / “…,” she
+ * said / “…,” the mayor said), else at the end of the paragraph.
+ */
+export function closingPoint(text: string, from: number, end: number): number {
+  for (let comma = text.indexOf(',', from); comma !== -1 && comma < end; comma = text.indexOf(',', comma + 1)) {
+    const words = text.slice(comma + 1, Math.min(end, comma + 80)).split(/[^\p{L}.’'-]+/u);
+    if (words[0] !== '') continue; // the comma must be followed by a space
+    const next = words.slice(1, 6);
+    const k = next.findIndex((w) => CUE_WORDS.has(w.toLowerCase()) && !WEAK_CUES.has(w.toLowerCase()));
+    if (k < 0) continue;
+    const subject = next.slice(0, k);
+    if (k === 0 || SUBJECT_STARTS.has(subject[0].toLowerCase()) || subject.every((w) => /^\p{Lu}/u.test(w))) return comma + 1;
+  }
+  return end;
 }
