@@ -61,8 +61,6 @@ const REFUSED: [string, RegExp][] = [
   ['directory named .article.txt', /is a directory/],
 ];
 
-/** Inputs that still hang the analysis (known bugs, reported); they run with a short limit. */
-const KNOWN_HANGS = ['dateline of hyphenated capitals (M-M-…)'];
 
 describe(`CLI on hostile files (${MODE} mode)`, () => {
   it.each(REFUSED)('refuses %s with a clear one-line message', (name, message) => {
@@ -80,7 +78,9 @@ describe(`CLI on hostile files (${MODE} mode)`, () => {
 
   // the default run sends the big hostile texts through the server only (test/hostile/server.test.ts)
   const accepted = Object.keys(files).filter(
-    (n) => !REFUSED.some(([r]) => r === n) && !KNOWN_HANGS.includes(n) && (MODE !== 'fast' || ['empty', 'only a BOM', 'quote spanning 100 paragraphs'].includes(n)),
+    (n) =>
+      !REFUSED.some(([r]) => r === n) &&
+      (MODE !== 'fast' || ['empty', 'only a BOM', 'quote spanning 100 paragraphs', 'dateline of hyphenated capitals (M-M-…)'].includes(n)),
   );
   it.each(accepted)('reports %s without crashing or hanging', (name) => {
     const path = files[name];
@@ -101,15 +101,6 @@ describe(`CLI on hostile files (${MODE} mode)`, () => {
     }
     for (const d of report.diagnostics) expect(d.end).toBeLessThanOrEqual(text.length);
   }, 700_000);
-
-  // KNOWN BUG (reported): structure.ts DATELINE backtracks exponentially. `it.fails` passes while the
-  // CLI still hangs; once fixed this fails: move the file back to the accepted list.
-  it.fails.each(KNOWN_HANGS)('KNOWN BUG: %s finishes within 3 s', (name) => {
-    const r = run(['--format', 'json', files[name]], 3_000);
-    timings.push({ file: name, ms: r.ms, rssMb: r.rssMb, code: r.code, result: r.signal ? `KNOWN BUG: killed (${r.signal})` : 'fixed?' });
-    expect(r.signal).toBeNull();
-    expect(r.code).toBe(0);
-  }, 20_000);
 
   it('prints the text report of a hostile file too', () => {
     const r = run([files[`${HOSTILE_SIZE / 1000} KB of quote marks`]], 120_000);
