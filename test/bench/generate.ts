@@ -36,6 +36,8 @@ export function random(seed: number): () => number {
 export function generateArticle(targetChars: number, seed = 1): string {
   const rnd = random(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+  // a clause with a number in it: real paragraphs are not repeated verbatim (those would be boilerplate)
+  const clause = () => `${pick(CLAUSES)} in ${2 + Math.floor(rnd() * 400)} districts`;
   const people = Array.from({ length: 12 }, () => ({ first: pick(GIVEN), last: pick(SURNAMES), title: pick(TITLES), hon: pick(HONORIFIC) }));
   const headline = `Under Pressure in ${pick(PLACES)}, ${people[0].last} Turns to ${people[1].last}`;
   const parts: string[] = [headline, headline, `${pick(PLACES).toUpperCase()} — ${people[0].title} ${people[0].first} ${people[0].last} of ${pick(PLACES)} appealed to ${pick(ORGS)} on Saturday for help.`];
@@ -46,12 +48,12 @@ export function generateArticle(targetChars: number, seed = 1): string {
     const q = pick(people);
     const kind = paragraph++ % 6;
     let text: string;
-    if (kind === 0) text = `${p.hon} ${p.last}, speaking to officials in ${pick(PLACES)}, said that ${pick(CLAUSES)}, while ${pick(ORGS)} said ${pick(CLAUSES)}.`;
-    else if (kind === 1) text = `“${capital(pick(CLAUSES))},” ${pick(CUES)} ${p.first} ${p.last}, a ${pick(['teacher', 'engineer', 'lawyer', 'student'])} from ${pick(PLACES)}. “We will see what happens.”`;
-    else if (kind === 2) text = `${q.title} ${q.first} ${q.last} ${pick(CUES)} that ${pick(CLAUSES)} and called the plan “${pick(['reckless', 'fair', 'historic'])}.”`;
-    else if (kind === 3) text = `“${capital(pick(CLAUSES))}, and ${pick(CLAUSES)},” ${p.hon} ${p.last} said.\n\n“${capital(pick(CLAUSES))}.\n\n“${capital(pick(CLAUSES))},” ${p.hon === 'Ms.' ? 'she' : 'he'} added.`;
-    else if (kind === 4) text = `In ${pick(PLACES)}, thousands of people marched past the offices of ${pick(ORGS)} as ${p.hon} ${p.last}’s supporters waited. 👍 ${pick(CLAUSES)}.`;
-    else text = `${p.first} ${p.last}, ${20 + Math.floor(rnd() * 50)}, who works for ${pick(ORGS)}, said ${pick(CLAUSES)}.`;
+    if (kind === 0) text = `${p.hon} ${p.last}, speaking to officials in ${pick(PLACES)}, said that ${clause()}, while ${pick(ORGS)} said ${clause()}.`;
+    else if (kind === 1) text = `“${capital(clause())},” ${pick(CUES)} ${p.first} ${p.last}, a ${pick(['teacher', 'engineer', 'lawyer', 'student'])} from ${pick(PLACES)}. “We will see what happens.”`;
+    else if (kind === 2) text = `${q.title} ${q.first} ${q.last} ${pick(CUES)} that ${clause()} and called the plan “${pick(['reckless', 'fair', 'historic'])}.”`;
+    else if (kind === 3) text = `“${capital(clause())}, and ${clause()},” ${p.hon} ${p.last} said.\n\n“${capital(clause())}.\n\n“${capital(clause())},” ${p.hon === 'Ms.' ? 'she' : 'he'} added.`;
+    else if (kind === 4) text = `In ${pick(PLACES)}, thousands of people marched past the offices of ${pick(ORGS)} as ${p.hon} ${p.last}’s supporters waited. 👍 ${clause()}.`;
+    else text = `${p.first} ${p.last}, ${20 + Math.floor(rnd() * 50)}, who works for ${pick(ORGS)}, said ${clause()}.`;
     parts.push(text);
     size += text.length + 2;
   }

@@ -275,11 +275,12 @@ function mergeBoilerplate(text: string, paragraphs: Paragraph[], kinds: Map<numb
     const mergeable = last && prevIndex === p.index - 1 && (last.kind === kind || (last.kind === 'related' && kind !== 'repeated-headline'));
     if (mergeable) {
       last.end = p.end;
-      last.text = text.slice(last.start, last.end);
       last.paragraphs.push(p.index);
     } else {
-      blocks.push({ ...span(text, p.start, p.end), kind, paragraphs: [p.index] });
+      blocks.push({ start: p.start, end: p.end, text: '', kind, paragraphs: [p.index] });
     }
   }
+  // the text once per block, not once per merged paragraph (a long run of repeated lines would be quadratic)
+  for (const b of blocks) b.text = text.slice(b.start, b.end);
   return blocks;
 }

@@ -6,24 +6,42 @@ export interface MentionRef extends Mention {
 }
 
 interface Index {
-  mentions: MentionRef[];
+  /** every mention in text order, non-overlapping (the longest of overlapping ones wins): the model's own objects */
+  mentions: Mention[];
+  /** owners[i] is the entity of mentions[i] */
+  owners: Entity[];
   quotes: Quote[];
 }
 
 const indexes = new WeakMap<Article, Index>();
 
-/** Mentions of all entities in text order, and quotes by start; built once per article. */
+/**
+ * Mentions of all entities in text order, and quotes by start; built once per article.
+ * Runs after every edit, so it allocates no object per mention: a permutation sorts them.
+ */
 export function articleIndex(article: Article): Index {
   let index = indexes.get(article);
   if (!index) {
-    const mentions = article.entities
-      .flatMap((entity) => entity.mentions.map((m) => ({ ...m, entity })))
-      .sort((a, b) => a.start - b.start || b.end - a.end);
-    // keep mentions non-overlapping (the first, longest wins) so tokens never overlap
-    const clean: MentionRef[] = [];
-    for (const m of mentions) if (!clean.length || m.start >= clean[clean.length - 1].end) clean.push(m);
+    const all: Mention[] = [];
+    const allOwners: Entity[] = [];
+    for (const entity of article.entities) {
+      for (const m of entity.mentions) {
+        all.push(m);
+        allOwners.push(entity);
+      }
+    }
+    const order = new Uint32Array(all.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => all[a].start - all[b].start || all[b].end - all[a].end);
+    const mentions: Mention[] = [];
+    const owners: Entity[] = [];
+    for (const i of order) {
+      if (mentions.length && all[i].start < mentions[mentions.length - 1].end) continue;
+      mentions.push(all[i]);
+      owners.push(allOwners[i]);
+    }
     const quotes = [...article.quotes].sort((a, b) => a.start - b.start);
-    index = { mentions: clean, quotes };
+    index = { mentions, owners, quotes };
     indexes.set(article, index);
   }
   return index;
@@ -31,11 +49,11 @@ export function articleIndex(article: Article): Index {
 
 /** The mention under an offset (a cursor right after a name still counts). */
 export function mentionAt(article: Article, offset: number): MentionRef | undefined {
-  const { mentions } = articleIndex(article);
+  const { mentions, owners } = articleIndex(article);
   const i = firstEndingAfter(mentions, offset);
   for (const j of [i, i - 1]) {
     const m = mentions[j];
-    if (m && m.start <= offset && offset <= m.end) return m;
+    if (m && m.start <= offset && offset <= m.end) return { ...m, entity: owners[j] };
   }
   return undefined;
 }
@@ -54,8 +72,8 @@ export function quoteAt(article: Article, offset: number): Quote | undefined {
 
 /** Mentions overlapping [start, end). */
 export function mentionsIn(article: Article, start: number, end: number): MentionRef[] {
-  const { mentions } = articleIndex(article);
+  const { mentions, owners } = articleIndex(article);
   const out: MentionRef[] = [];
-  for (let i = firstEndingAfter(mentions, start); i < mentions.length && mentions[i].start < end; i++) out.push(mentions[i]);
+  for (let i = firstEndingAfter(mentions, start); i < mentions.length && mentions[i].start < end; i++) out.push({ ...mentions[i], entity: owners[i] });
   return out;
 }

@@ -1,6 +1,8 @@
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensDelta, type SemanticTokensLegend } from 'vscode-languageserver';
 import type { Article, EntityType } from '../analysis/types';
-import { articleIndex, mentionsIn, type MentionRef } from './lookup';
+import type { Entity, Mention } from '../analysis/types';
+import { articleIndex } from './lookup';
+import { firstEndingAfter } from './ranges';
 import type { OffsetDocument } from './ranges';
 
 /** Token types are declared in package.json (`semanticTokenTypes`) with super types for ordinary themes. */
@@ -11,9 +13,9 @@ export const legend: SemanticTokensLegend = { tokenTypes: [...tokenTypes], token
 
 const DECLARATION = 1 << tokenModifiers.indexOf('declaration');
 
-function push(builder: SemanticTokensBuilder, doc: OffsetDocument, text: string, m: MentionRef): void {
-  const type = tokenTypes.indexOf(m.entity.type);
-  const modifiers = m.entity.mentions[m.entity.declaration]?.start === m.start ? DECLARATION : 0;
+function push(builder: SemanticTokensBuilder, doc: OffsetDocument, text: string, m: Mention, entity: Entity): void {
+  const type = tokenTypes.indexOf(entity.type);
+  const modifiers = entity.mentions[entity.declaration] === m ? DECLARATION : 0;
   // a token may not span lines: split a hard-wrapped name at its line breaks
   let start = m.start;
   for (let i = m.start; i <= m.end; i++) {
@@ -28,6 +30,12 @@ function push(builder: SemanticTokensBuilder, doc: OffsetDocument, text: string,
   }
 }
 
+/** Tokens for the mentions overlapping [start, end), in text order. */
+function pushAll(builder: SemanticTokensBuilder, doc: OffsetDocument, article: Article, start: number, end: number): void {
+  const { mentions, owners } = articleIndex(article);
+  for (let i = firstEndingAfter(mentions, start); i < mentions.length && mentions[i].start < end; i++) push(builder, doc, article.text, mentions[i], owners[i]);
+}
+
 /** Per-document builders, so a delta can be computed against the previous result. */
 export class SemanticTokensProvider {
   private readonly builders = new Map<string, SemanticTokensBuilder>();
@@ -35,7 +43,7 @@ export class SemanticTokensProvider {
   full(doc: OffsetDocument, article: Article): SemanticTokens {
     const builder = new SemanticTokensBuilder();
     this.builders.set(doc.uri, builder);
-    for (const m of articleIndex(article).mentions) push(builder, doc, article.text, m);
+    pushAll(builder, doc, article, 0, article.text.length);
     return builder.build();
   }
 
@@ -43,13 +51,13 @@ export class SemanticTokensProvider {
     const builder = this.builders.get(doc.uri);
     if (!builder) return this.full(doc, article);
     builder.previousResult(previousResultId);
-    for (const m of articleIndex(article).mentions) push(builder, doc, article.text, m);
+    pushAll(builder, doc, article, 0, article.text.length);
     return builder.canBuildEdits() ? builder.buildEdits() : builder.build();
   }
 
   range(doc: OffsetDocument, article: Article, start: number, end: number): SemanticTokens {
     const builder = new SemanticTokensBuilder();
-    for (const m of mentionsIn(article, start, end)) push(builder, doc, article.text, m);
+    pushAll(builder, doc, article, start, end);
     return builder.build();
   }
 
