@@ -128,7 +128,7 @@ describe('analysis time is linear in the size', () => {
     analyzeArticle(sizedInputs(2000).news, {}, new ParagraphCache()); // warm up compromise
     const table: Record<string, Record<number, number>> = {};
     const slowest: Record<number, { name: string; ms: number }> = {};
-    // warm every code path once, then take the best of two runs (the machine is shared with other test files)
+    // warm every code path once, then take the best of three runs (the machine is shared with other test files)
     for (const text of Object.values(sizedInputs(sizes[0], 2))) analyzeArticle(text, {}, new ParagraphCache());
     for (const size of sizes) {
       for (const [name, text] of Object.entries(sizedInputs(size, 3))) {
@@ -138,7 +138,7 @@ describe('analysis time is linear in the size', () => {
           return performance.now() - t0;
         };
         const first = once();
-        const ms = first > 2000 ? first : Math.min(first, once());
+        const ms = first > 2000 ? first : Math.min(first, once(), once());
         (table[name] ??= {})[size] = ms;
         if (!slowest[size] || ms > slowest[size].ms) slowest[size] = { name, ms };
       }
@@ -156,8 +156,9 @@ describe('analysis time is linear in the size', () => {
     for (const [name, bySize] of Object.entries(table)) {
       const perCharSmall = bySize[small] / small;
       const perCharBig = bySize[big] / big;
-      // generous: allow 4× per character (plus 100 ms of noise); quadratic growth would be ×16 or more
-      if (bySize[big] > 100 && perCharBig > 4 * perCharSmall + 100 / big) {
+      // generous for a shared machine: allow 8× per character (plus 100 ms of noise); quadratic growth from
+      // the smallest to the largest size is ×16 or more (×256 in long mode)
+      if (bySize[big] > 100 && perCharBig > 8 * perCharSmall + 100 / big) {
         failures.push(`${name}: ${(perCharSmall * 1000).toFixed(2)} µs/char at ${small} → ${(perCharBig * 1000).toFixed(2)} µs/char at ${big}`);
       }
     }
