@@ -39,6 +39,17 @@ export function nameTokens(name: string): string[] {
 
 /** The surname token of a person's name ("Aleksandr G. Lukashenko" → "Lukashenko"), skipping Jr./III. */
 export function surnameOf(name: string): string | undefined {
+  // mention texts repeat across an article and across edits: remember the answers
+  if (surnames.has(name)) return surnames.get(name);
+  if (surnames.size > 20_000) surnames.clear();
+  const surname = findSurname(name);
+  surnames.set(name, surname);
+  return surname;
+}
+
+const surnames = new Map<string, string | undefined>();
+
+function findSurname(name: string): string | undefined {
   const tokens = nameTokens(name);
   let i = tokens.length - 1;
   while (i > 0 && SUFFIXES.has(tokens[i].toLowerCase().replace(/,$/, ''))) i--;
