@@ -157,6 +157,7 @@ describe('analyzeParagraphNlp: results, datelines and organisations', () => {
     ['a results line: clubs named after places are teams', 'Wexley 3 Brandholm 1', ['Wexley/organization', 'Brandholm/organization']],
     ['a standings line', 'Brandholm 4 3 1 0 9 4 10', ['Brandholm/organization']],
     ['national teams stay places', 'Brazil 2 Italy 1', ['Brazil/place', 'Italy/place']],
+    ['a results line: names that look personal are teams too', 'Lotte 6 Hyundai 2', ['Lotte/organization', 'Hyundai/organization']],
     ['a competitor and her country', '2. Ludmila Varga (Hungary) 12.74', ['Ludmila Varga/person', 'Hungary/place']],
     ['initials in a scorecard are people', 'R. Kowalski c Ashby b Novak 44', ['R. Kowalski/person', 'Ashby/person', 'Novak/person']],
     ['a dateline line names a place', 'KORVALA, Estonia 2021-03-04', ['KORVALA/place', 'Estonia/place']],

@@ -54,6 +54,8 @@ interface Cand {
   prefixAlias?: string;
   prefixAliasKey?: string;
   possessive?: boolean;
+  /** the prefix is a courtesy honorific ("Mr.") */
+  courtesy: boolean;
   /** this candidate's descriptors */
   descriptors: PreparedDescriptor[];
 }
@@ -126,6 +128,7 @@ function prepare(analysis: ParagraphAnalysis, text: string): ParaData {
       type: c.type,
       confidence: c.confidence,
       source: c.source,
+      courtesy: !!c.prefix && COURTESY.test(c.prefix.text),
       descriptors: [],
     };
     if (c.prefix) {
@@ -530,15 +533,20 @@ export function buildEntities(input: ArticleInput): Entity[] {
     raws: Raw[];
     /** votes in the order of VOTED */
     votes: [number, number, number];
+    /** a mention is a sports team */
+    team: boolean;
   }
   const clusters = new Map<string, Cluster>();
   for (const list of perPara) {
     for (const r of list) {
       const ck = clusterKey(r);
       let c = clusters.get(ck);
-      if (!c) clusters.set(ck, (c = { key: ck, raws: [], votes: [0, 0, 0] }));
+      if (!c) clusters.set(ck, (c = { key: ck, raws: [], votes: [0, 0, 0], team: false }));
       c.raws.push(r);
-      if (r.type) c.votes[r.type === 'person' ? 0 : r.type === 'place' ? 1 : 2] += r.confidence * (r.weak ? 0.5 : 1) * (r.c?.source === 'team' ? TEAM_WEIGHT : 1);
+      if (!r.type) continue;
+      const team = r.c !== undefined && r.c.source === 'team';
+      if (team) c.team = true;
+      c.votes[r.type === 'person' ? 0 : r.type === 'place' ? 1 : 2] += r.confidence * (r.weak ? 0.5 : 1) * (team ? TEAM_WEIGHT : 1);
     }
   }
 
@@ -546,7 +554,7 @@ export function buildEntities(input: ArticleInput): Entity[] {
   // a sports report (several place names acting as teams): a one-word place that only
   // the tagger calls a place is a team too ("Derbyshire", "Essex")
   let teams = 0;
-  for (const c of clusters.values()) if (c.votes[2] > c.votes[1] && c.raws.some((r) => r.c?.source === 'team')) teams++;
+  for (const c of clusters.values()) if (c.votes[2] > c.votes[1] && c.team) teams++;
   const entities: Entity[] = [];
   const ids = new Map<string, number>();
   for (const c of clusters.values()) {
@@ -623,7 +631,7 @@ function fill(type: EntityType, raws: Raw[], input: ArticleInput, contexts: Cont
     if (c?.prefix) {
       m.prefix = { start: p.start + c.prefix.start, end: p.start + c.prefix.end, text: c.prefix.text };
       // "Mr. Lukashenko" is a way to name him; "President Lukashenko" is a title on a name (see titles)
-      if (COURTESY.test(c.prefix.text)) addAlias(c.prefixAlias as string, c.prefixAliasKey as string);
+      if (c.courtesy) addAlias(c.prefixAlias as string, c.prefixAliasKey as string);
     }
     if (r.possessive) m.possessive = true;
     addAlias(r.name, r.key);

@@ -938,6 +938,11 @@ function emit(toks: Tok[], ctx: EmitContext): void {
     const before = text.slice(Math.max(0, first.start - 12), first.start);
     if (isCountry(text.slice(first.start, end)) || facts?.kind === 'country' || cls.source === 'acronym-place') {
       // national teams are named by their country
+    } else if (SCORE_LINE.test(text)) {
+      // "Lotte 6 Hyundai 2": a result line names two teams, whatever the names look like elsewhere
+      cls.type = 'organization';
+      cls.confidence = 0.9;
+      cls.source = 'team';
     } else if ((first.start === 0 && /^:\s/.test(after) && cls.type !== 'person') || /\b[Aa]t $/.test(before)) {
       cls.type = 'place';
       cls.confidence = Math.max(cls.confidence, 0.8);
@@ -980,6 +985,8 @@ function emit(toks: Tok[], ctx: EmitContext): void {
   names.push(cand);
 }
 
+/** A result line: two names, each followed by its score ("Lotte 6 Hyundai 2", "Port Vale 1 Notts County 0"). */
+const SCORE_LINE = /^\p{Lu}[\p{L}.'’&-]*(?: [\p{L}.'’&-]+){0,3} \d{1,3} \p{Lu}[\p{L}.'’&-]*(?: [\p{L}.'’&-]+){0,3} \d{1,3}\s*$/u;
 const CRICKET_LINE = /\s(?:c|b|st|lbw)\s\p{Lu}|\snot out\b|\srun out\b/u;
 const ORDINALS = set('first,second,third,fourth,fifth,sixth,seventh,eighth,ninth,tenth,last,final');
 
