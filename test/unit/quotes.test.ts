@@ -346,6 +346,16 @@ describe('forms of attribution', () => {
       [{ text: 'We are ready, … We have been ready for years.', kind: 'direct', speaker: 'Ana Ruiz', parts: 2 }],
     ],
     [
+      'interrupted by a speaker described with a relative clause that has its own verb of saying',
+      '“The rent doubled in a year,” said Tom Okafor, 41, a baker who said he would close in May. “Nobody can pay that.”',
+      [{ text: 'The rent doubled in a year, … Nobody can pay that.', kind: 'direct', speaker: 'Tom Okafor', parts: 2 }],
+    ],
+    [
+      'interrupted, the second part a sentence of its own followed by a dash',
+      '“I like the bakery,” she said. “I will never go back” – and she kept her word.',
+      [{ text: 'I like the bakery, … I will never go back', kind: 'direct', speaker: 'she', parts: 2 }],
+    ],
+    [
       'not merged when the writer adds another speech act',
       '“Keep your hands in sight,” Ms. Blake sings to the crowd before asking them, “Where do we go from here?”',
       [
@@ -533,5 +543,59 @@ describe('where the fix for an unclosed quote closes it', () => {
     const fixed = text.slice(0, edit!.start) + edit!.newText + text.slice(edit!.end);
     expect(fixed.split('\n\n')[1]).toBe(expected);
     expect(analyzeArticle(fixed).findings.filter((f) => f.code === 'unclosed-quote')).toEqual([]);
+  });
+});
+
+describe('block-quote convention: a straight " opening each paragraph of an excerpt quoted with curly marks', () => {
+  const curlyIntro = '“We will keep the line open,” the minister said on Monday.\n\nThe report describes the night:\n\n';
+  const cases: [string, string, string[]][] = [
+    [
+      'excerpt paragraphs with curly quotes inside, closed by a straight mark after a curly paragraph',
+      curlyIntro +
+        '"The crowd grew as the evening went on, and a man in a red coat kept shouting “open the gates” at the guards.\n\n' +
+        '"Nobody answered him.\n\n' +
+        '“We waited for hours,” one of the guards said later, and the gates stayed shut until morning."\n\n' +
+        'The ministry has not commented.',
+      [],
+    ],
+    [
+      'a lone excerpt paragraph whose quotations are curly',
+      curlyIntro + '"The mayor walked onto the stage, chanting “Home! Home!”\n\n“It was a long night,” she said afterwards.',
+      [],
+    ],
+    [
+      'a multi-paragraph quotation in straight marks is the ordinary convention, even in a curly article',
+      curlyIntro + '"First we lost the power.\n\n"Then we lost the water.\n\n"Then we lost hope," a resident said.\n\n“We are still here,” another said.',
+      ['mixed-quote-styles'],
+    ],
+    // real errors stay reported
+    [
+      'a straight opener closed by a curly mark is a mismatch, not an excerpt marker',
+      curlyIntro + '"But the bridge held,” Ms. Varga said.\n\n“It was close,” she added.',
+      ['mismatched-quote', 'mixed-quote-styles'],
+    ],
+    [
+      'an unclosed straight quotation in an article that quotes with straight marks',
+      '"We will keep the line open," the minister said.\n\n"Nobody answered the call, the mayor said on Tuesday.\n\nThe ministry has not commented.',
+      ['unclosed-quote'],
+    ],
+    [
+      'one lone straight opener without curly quotes inside is not a convention',
+      curlyIntro + '"Nobody answered him.\n\n“We waited,” a guard said.',
+      ['mixed-quote-styles', 'unclosed-quote'],
+    ],
+  ];
+  it.each(cases)('%s', (_name, text, expected) => {
+    const a = analyze(text);
+    expect(codes(a.findings).sort()).toEqual(expected);
+  });
+
+  it('the curly quotations inside the excerpt are quotations of their own', () => {
+    const text = curlyIntro + '"The mayor walked onto the stage, chanting “Home! Home!”\n\n“It was a long night,” she said afterwards.';
+    const a = analyze(text);
+    const top = a.quotes.filter((q) => q.depth === 0).map((q) => q.text);
+    expect(top).toContain('Home! Home!');
+    expect(top).toContain('It was a long night,');
+    expect(top.some((t) => t.startsWith('The mayor walked'))).toBe(false);
   });
 });

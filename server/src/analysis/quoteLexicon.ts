@@ -25,12 +25,12 @@ export const CUE_WORDS = new Set(
     'labelled branded termed praised criticized criticised blasted slammed accused mocked hailed touted ' +
     'read reads began begins concluded advised explained elaborated clarified asserted asserts asserting ' +
     'commented comments commenting ask put sings sang singing chanting chants wrote tweeted shot fired ' +
-    'interrupted interrupts continued explained predicted recounted reminded reminds recalled'
+    'typed interrupted interrupts continued explained predicted recounted reminded reminds recalled'
   ).split(/\s+/),
 );
 
 /** Cues that are only speech cues when directly followed by the quote or by ':' or ','. */
-export const WEAK_CUES = new Set(['put', 'shot', 'fired', 'sings', 'sang', 'singing', 'read', 'reads', 'began', 'begins', 'posted', 'calls', 'called', 'described', 'describes', 'dubbed', 'labeled', 'labelled', 'branded', 'termed']);
+export const WEAK_CUES = new Set(['typed', 'put', 'shot', 'fired', 'sings', 'sang', 'singing', 'read', 'reads', 'began', 'begins', 'posted', 'calls', 'called', 'described', 'describes', 'dubbed', 'labeled', 'labelled', 'branded', 'termed']);
 
 /** Cues that name or label rather than report speech: what follows is a label, not a statement. */
 export const NAMING_CUES = new Set(['called', 'calls', 'dubbed', 'labeled', 'labelled', 'branded', 'termed', 'described', 'describes']);

@@ -170,6 +170,55 @@ export interface PerParagraph {
   variants: (Variant | undefined)[];
   /** positions of straight apostrophes that are not quotation marks (for the curly fix) */
   apostrophes?: number[];
+  /** counts for the block-quote convention (see blockShape) */
+  shape?: BlockShape;
+}
+
+/**
+ * What the block-quote convention needs to know about a paragraph: some writers
+ * (and scrapers of block quotes) mark each paragraph of a quoted excerpt with one
+ * straight " at its start and never close it, while the quotations inside use
+ * curly marks. In an article that otherwise quotes with curly marks, that lone
+ * straight " is an excerpt marker, not an unclosed quotation mark.
+ */
+export interface BlockShape {
+  straight: number;
+  curly: number;
+  /** the paragraph's only straight double mark opens it (offset 0) */
+  loneOpener: boolean;
+  /** the paragraph's only straight double mark ends it (only closers and spaces after it) */
+  loneCloserAtEnd: number;
+}
+
+export function blockShape(pp: PerParagraph): BlockShape {
+  let s = pp.shape;
+  if (s) return s;
+  let straight = 0;
+  let curly = 0;
+  let curlyOpen = 0;
+  let last = -1;
+  for (let k = 0; k < pp.marks.length; k++) {
+    const m = pp.marks[k];
+    if (m.weight !== 'double') continue;
+    if (m.mark === '"') {
+      straight++;
+      last = k;
+    } else if (m.mark === '“' || m.mark === '”') {
+      curly++;
+      if (m.mark === '“') curlyOpen++;
+    }
+  }
+  let loneOpener = false;
+  let loneCloserAtEnd = -1;
+  // the curly marks pair among themselves: none of them closes the straight one ("But it won,” she said)
+  if (straight === 1 && curly === 2 * curlyOpen) {
+    const m = pp.marks[last];
+    if (m.offset === 0 && m.role !== 'close') loneOpener = true;
+    else if (m.role !== 'open' && lastBeforeClosers(pp.text.trimEnd()) < m.offset) loneCloserAtEnd = last;
+  }
+  s = { straight, curly, loneOpener, loneCloserAtEnd };
+  pp.shape = s;
+  return s;
 }
 
 /** Index of the last character before a trailing run of closing marks and brackets (-1 if all are). A loop, not /[…]+$/, which is quadratic on long runs. */
@@ -276,11 +325,11 @@ export function openingFamily(pp: PerParagraph): number {
  * The paragraph's pairing and features for one variant: whether a quotation continues
  * into it, and the family of the double mark the next paragraph opens with (0: none).
  */
-export function variantOf(pp: PerParagraph, continuingIn: boolean, nextFamily: number): Variant {
-  const key = (continuingIn ? 1 : 0) | (nextFamily << 1);
+export function variantOf(pp: PerParagraph, continuingIn: boolean, nextFamily: number, blockMarker = false): Variant {
+  const key = (continuingIn ? 1 : 0) | (nextFamily << 1) | (blockMarker ? 16 : 0);
   let v = pp.variants[key];
   if (!v) {
-    v = buildVariant(pp.text, pp.marks, continuingIn && pp.marks.length > 0, nextFamily);
+    v = buildVariant(pp.text, pp.marks, continuingIn && pp.marks.length > 0, nextFamily, blockMarker);
     pp.variants[key] = v;
   }
   return v;
@@ -337,7 +386,7 @@ export function trimBack(t: string, pos: number, floor: number): number {
   return pos;
 }
 
-function pair(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFamily: number): Variant {
+function pair(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFamily: number, blockMarker = false): Variant {
   const n = marks.length;
   const resolved = new Uint8Array(n);
   const all: (LocalRec | null)[] = [];
@@ -419,7 +468,11 @@ function pair(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFam
   };
 
   let k0 = 0;
-  if (continuingIn && n > 0) {
+  if (blockMarker && n > 0) {
+    // the excerpt marker of the block-quote convention: not a quotation mark
+    resolved[0] = R_IGNORED;
+    k0 = 1;
+  } else if (continuingIn && n > 0) {
     stack.push({ mark: 0, rec: newRec(0, 0, undefined, true) });
     k0 = 1;
   }
@@ -596,8 +649,17 @@ function pair(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFam
 // Features
 // ---------------------------------------------------------------------------
 
-function buildVariant(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFamily: number): Variant {
-  const v = pair(t, marks, continuingIn, nextFamily);
+/** A cue in a relative clause describing the speaker (“…,” said X, who said she …): not a new attribution. */
+function relativeCue(toks: Tok[], k: number): boolean {
+  for (let j = k - 1; j >= 0 && j >= k - 2; j--) {
+    if (toks[j].kind !== 'word') return false;
+    if (lower(toks[j]) === 'who') return true;
+  }
+  return false;
+}
+
+function buildVariant(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFamily: number, blockMarker: boolean): Variant {
+  const v = pair(t, marks, continuingIn, nextFamily, blockMarker);
   const top: LocalRec[] = [];
   for (const r of v.recs) {
     if (r.depth === 0) {
@@ -646,7 +708,7 @@ function buildVariant(t: string, marks: QuoteMarkToken[], continuingIn: boolean,
       lastTok = x;
       if (x.kind !== 'word') continue;
       if (x.start >= a.end) words++;
-      if ((!a.cue || x.start !== a.cue.start) && isVerbCue(toks, k)) cue = true;
+      if ((!a.cue || x.start !== a.cue.start) && isVerbCue(toks, k) && !relativeCue(toks, k)) cue = true;
     }
     r.post!.gapWords = words;
     r.post!.gapCue = cue;
@@ -717,7 +779,8 @@ function preFeatures(P: Para, r: LocalRec): PreFeatures {
   const innerText = t.slice(r.innerStart, Math.min(r.innerEnd, r.innerStart + 400)).trim();
   const startsLower = /^[^\p{L}]*\p{Ll}/u.test(innerText) && !/^[^\p{L}]*(i|i’m|i'm)\b/u.test(innerText);
   const preToks = tokensBefore(P, r.start);
-  const atStart = preToks.every((x) => x.kind === 'punct' && /[—–\-(\[]/.test(x.text));
+  // (a straight " before it can only be an ignored excerpt marker of the block-quote convention)
+  const atStart = preToks.every((x) => x.kind === 'punct' && /[—–\-(\["]/.test(x.text));
   const pre = atStart ? null : attributionBefore(P, r.start, false);
   const before = t.slice(Math.max(0, r.start - WINDOW), r.start).trimEnd();
   const introDash = preToks.length > 0 && preToks[preToks.length - 1].kind === 'punct' && /^[—–-]$/.test(preToks[preToks.length - 1].text);

@@ -13,6 +13,7 @@ import {
   R_OPEN,
   sentenceStartPlain,
   variantOf,
+  blockShape,
   type LocalAttribution,
   type LocalRec,
   type LocalSpeaker,
@@ -111,19 +112,20 @@ function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findin
   /** the paragraphs that have quotation marks (the only ones most steps look at) */
   const marked: number[] = [];
   let continuing = false;
-  let next = n > 0 ? perParagraph(analyses[0], paragraphs[0].text) : undefined;
+  for (let i = 0; i < n; i++) pps[i] = perParagraph(analyses[i], paragraphs[i].text);
+  const block = blockMarkers(pps, kinds);
   for (let i = 0; i < n; i++) {
-    const pp = next!;
-    next = i + 1 < n ? perParagraph(analyses[i + 1], paragraphs[i + 1].text) : undefined;
-    pps[i] = pp;
-    const nextFamily = next ? openingFamily(next) : 0;
+    const pp = pps[i];
+    const next = i + 1 < n ? pps[i + 1] : undefined;
+    const nextFamily = next && !(block && block[i + 1]) ? openingFamily(next) : 0;
     if (pp.marks.length === 0) {
       vars[i] = pp.variants[0]!;
       continuing = false;
       continue;
     }
     marked.push(i);
-    const v = variantOf(pp, continuing, nextFamily);
+    const isBlock = !!block && block[i] === 1;
+    const v = variantOf(pp, continuing && !isBlock, nextFamily, isBlock);
     vars[i] = v;
     const cont = v.exitRec >= 0 && !v.junk && nextFamily > 0 && nextFamily === v.exitFamily && kinds[i] !== 'headline' && (i + 1 >= n || kinds[i + 1] !== 'headline');
     continuesOut[i] = cont ? 1 : 0;
@@ -178,7 +180,7 @@ function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findin
 
   // ---- 3. findings on marks
   const findings: Finding[] = [];
-  markFindings(marked, pps, vars, starts, incomingChain, findings);
+  markFindings(marked, pps, vars, starts, incomingChain, findings, block);
   let unclosedPara = -1;
   let unclosedCount = 0;
   const unclosedChains: Chain[] = chains.filter((c) => c.unclosed);
@@ -306,6 +308,52 @@ function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findin
 // Mark findings
 // ---------------------------------------------------------------------------
 
+/**
+ * The paragraphs whose opening straight " is the excerpt marker of the block-quote
+ * convention (see blockShape), or null when the article has none. Only in an
+ * article that quotes with curly marks (they outnumber the other straight double
+ * marks three to one), and only for a paragraph whose single straight double mark is
+ * that opener; and the paragraph itself quotes with curly marks, or the article
+ * uses the convention at least twice. A lone forgotten closing mark in an
+ * otherwise straight-quoted article is still reported.
+ */
+function blockMarkers(pps: PerParagraph[], kinds: ParagraphKind[]): Uint8Array | null {
+  let straight = 0;
+  let curly = 0;
+  let openers = 0;
+  for (let i = 0; i < pps.length; i++) {
+    if (pps[i].marks.length === 0 || kinds[i] === 'boilerplate') continue;
+    const s = blockShape(pps[i]);
+    // straight marks other than the convention's own lone ones
+    straight += s.straight - (s.loneOpener || s.loneCloserAtEnd >= 0 ? 1 : 0);
+    curly += s.curly;
+    if (s.loneOpener) openers++;
+  }
+  if (openers === 0 || curly < 4 || curly < 3 * straight) return null;
+  const out = new Uint8Array(pps.length);
+  let any = false;
+  // a run of lone openers followed by a paragraph that reopens with a straight " and closes it is the
+  // ordinary multi-paragraph convention, not excerpt markers
+  let normalRun = false;
+  for (let i = pps.length - 1; i >= 0; i--) {
+    const s = pps[i].marks.length ? blockShape(pps[i]) : null;
+    if (!s || !s.loneOpener) {
+      normalRun = false;
+      continue;
+    }
+    const nx = i + 1 < pps.length ? pps[i + 1] : undefined;
+    const nextStraight = !!nx && nx.marks.length > 0 && nx.marks[0].offset === 0 && nx.marks[0].mark === '"';
+    normalRun = nextStraight && (blockShape(nx!).loneOpener ? normalRun : true);
+    if (normalRun) continue;
+    if (kinds[i] === 'boilerplate' || kinds[i] === 'headline') continue;
+    if (s.curly >= 2 || openers >= 2) {
+      out[i] = 1;
+      any = true;
+    }
+  }
+  return any ? out : null;
+}
+
 function markFindings(
   marked: number[],
   pps: PerParagraph[],
@@ -313,12 +361,16 @@ function markFindings(
   starts: Int32Array,
   incomingChain: (Chain | undefined)[],
   findings: Finding[],
+  block: Uint8Array | null,
 ): void {
   for (const i of marked) {
     const marks = pps[i].marks;
     const b = starts[i];
     let count = 0;
+    // the straight " that ends a block-quoted excerpt right after its marked paragraphs
+    const blockEnd = block && ((i > 0 && block[i - 1]) || (i > 1 && block[i - 2])) ? blockShape(pps[i]).loneCloserAtEnd : -1;
     for (const k of vars[i].unopened) {
+      if (k === blockEnd) continue;
       if (++count > MAX_FINDINGS_PER_PARAGRAPH) break;
       const m = marks[k];
       const abs = b + m.offset;
@@ -1074,7 +1126,8 @@ function mergeInterrupted(chains: Chain[], ctx: Ctx): void {
     const cFirst = c.recs[0];
     const cLast = c.recs[c.recs.length - 1];
     // the second part ends its sentence (what follows is a new sentence or nothing)
-    if (!cFirst.pre || !cLast.post || !(cLast.post.postEmpty || cLast.post.sentenceInside)) continue;
+    // (or starts a sentence of its own and the writer's words after it attribute nothing: “…,” said X, 32, an aide. “…” – and …)
+    if (!cFirst.pre || !cLast.post || !(cLast.post.postEmpty || cLast.post.sentenceInside || (cFirst.pre.atStart && !cLast.post.post && !wordFollows(ctx.paragraphs[c.paras[c.paras.length - 1]].text, cLast.end)))) continue;
     const wEnd = starts[lp] + lr.end;
     const cStart = starts[lp] + cFirst.start;
     if (cStart - wEnd > 250) continue;
@@ -1085,6 +1138,13 @@ function mergeInterrupted(chains: Chain[], ctx: Ctx): void {
     (w.merged ??= []).push(c);
     c.skip = true;
   }
+}
+
+/** The writer's sentence goes on with a word right after a quotation (“…” to drive up the price). */
+function wordFollows(t: string, end: number): boolean {
+  let i = end;
+  while (i < t.length && i < end + 8 && (t[i] === ' ' || t[i] === '\u00a0')) i++;
+  return i < t.length && /\p{L}/u.test(t[i]);
 }
 
 /** A quotation standing alone: the speaker introduced just before (“X said:”) or the one still speaking. */
