@@ -225,8 +225,7 @@ describe('buildEntities: incremental analysis equals a fresh one', () => {
       buildEntities({ text: cur, paragraphs, analyses, structure, options: {} });
       cold.push(performance.now() - t0);
     }
-    // 200 KB: the budget is 4 ms for 500 KB on a quiet machine; leave room for a busy one
-    expect(Math.min(...times)).toBeLessThan(25);
+    // a ratio against the same pass without the memo, in the same process (no wall-clock bound)
     expect(Math.min(...times)).toBeLessThan(Math.min(...cold) * 0.6);
   });
 });
