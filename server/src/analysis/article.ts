@@ -47,18 +47,24 @@ function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: {
   return fresh;
 }
 
-/** The cheap article-level steps on top of the per-paragraph analyses. */
-function assemble(
+/**
+ * The article-level steps on top of the per-paragraph analyses, as a generator that
+ * pauses between steps: the sliced analysis yields to the event loop there, so no
+ * single stretch of work on a very long article blocks other requests for long.
+ */
+function* assemble(
   text: string,
   paragraphs: ParagraphSlice[],
   analyses: ParagraphAnalysis[],
   options: AnalysisOptions,
   cachedParagraphs: number,
   started: number,
-): Article {
+): Generator<void, Article, void> {
   const structure = detectStructure(text, paragraphs, analyses);
+  yield;
   const input: ArticleInput = { text, paragraphs, analyses, structure, options };
   const entities = buildEntities(input);
+  yield;
   const { quotes, findings } = analyzeQuotes(input, entities);
   const byId = new Map(entities.map((e) => [e.id, e]));
   quotes.forEach((q, i) => {
@@ -78,13 +84,21 @@ function assemble(
   return { text, structure, entities, quotes, findings, stats };
 }
 
+/** Run a generator of steps to its result without pausing. */
+function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 /** Analyse a whole article synchronously. Unchanged paragraphs come from the cache. */
 export function analyzeArticle(text: string, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache): Article {
   const started = now();
   const paragraphs = splitParagraphs(text);
   const hits = { n: 0 };
   const analyses = paragraphs.map((p) => paragraphAnalysis(p, cache, hits));
-  return assemble(text, paragraphs, analyses, options, hits.n, started);
+  return runToEnd(assemble(text, paragraphs, analyses, options, hits.n, started));
 }
 
 export interface AsyncControl {
@@ -111,16 +125,23 @@ export async function analyzeArticleAsync(
   const hits = { n: 0 };
   const analyses: ParagraphAnalysis[] = [];
   let sliceStart = now();
+  /** Yield to the event loop once a slice's time is used up; false when the analysis was cancelled meanwhile. */
+  const breathe = async (): Promise<boolean> => {
+    if (now() - sliceStart <= sliceMillis) return true;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = now();
+    return !control.isCancelled?.();
+  };
   for (const p of paragraphs) {
-    if (now() - sliceStart > sliceMillis) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (control.isCancelled?.()) return undefined;
-      sliceStart = now();
-    }
+    if (!(await breathe())) return undefined;
     analyses.push(paragraphAnalysis(p, cache, hits));
   }
-  if (control.isCancelled?.()) return undefined;
-  return assemble(text, paragraphs, analyses, options, hits.n, started);
+  const steps = assemble(text, paragraphs, analyses, options, hits.n, started);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (!(await breathe())) return undefined;
+  }
 }
 
 function now(): number {
