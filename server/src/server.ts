@@ -91,21 +91,16 @@ export function startServer(connection: Connection): void {
     const before = dictionaries.loaded().map((d) => d.path);
     dictionaries.clear();
     store.invalidate();
-    published.clear();
-    for (const doc of documents.all()) {
-      const article = await store.get(doc.uri);
-      const current = documents.get(doc.uri);
-      if (article && current) publish(current, article);
-    }
-    const now = dictionaries.loaded();
-    for (const d of now) {
+    await republishAll();
+    const loaded = dictionaries.loaded();
+    for (const d of loaded) {
       const file = TextDocument.create(pathToFileURL(d.path).href, 'json', 0, d.text);
       void connection.sendDiagnostics({
         uri: file.uri,
         diagnostics: d.problems.map((p) => ({ range: toRange(file, p), message: p.message, severity: DiagnosticSeverity.Warning, source: SOURCE, code: 'dictionary' })),
       });
     }
-    for (const path of before) if (!now.some((d) => d.path === path)) void connection.sendDiagnostics({ uri: pathToFileURL(path).href, diagnostics: [] });
+    for (const path of before) if (!loaded.some((d) => d.path === path)) void connection.sendDiagnostics({ uri: pathToFileURL(path).href, diagnostics: [] });
     void connection.languages.semanticTokens.refresh();
   }
 
@@ -121,6 +116,16 @@ export function startServer(connection: Connection): void {
       }
     },
   });
+
+  /** Analyse every open document if needed and push its diagnostics afresh (settings or corrections changed). */
+  async function republishAll(): Promise<void> {
+    published.clear();
+    for (const doc of documents.all()) {
+      const article = await store.get(doc.uri);
+      const current = documents.get(doc.uri);
+      if (article && current) publish(current, article);
+    }
+  }
 
   /** Push diagnostics only when they changed; tell the client the counts for its status bar. */
   function publish(doc: TextDocument, article: Article): void {
@@ -212,12 +217,7 @@ export function startServer(connection: Connection): void {
     const indexed = JSON.stringify([settings.include, settings.workspace]);
     if (pullConfiguration) await loadSettings();
     else settings = resolveSettings((change.settings as { articleLens?: unknown } | undefined)?.articleLens);
-    published.clear();
-    for (const doc of documents.all()) {
-      const article = await store.get(doc.uri);
-      const current = documents.get(doc.uri);
-      if (article && current) publish(current, article);
-    }
+    await republishAll();
     connection.languages.semanticTokens.refresh();
     if (JSON.stringify([settings.include, settings.workspace]) !== indexed) workspaceIndex.start();
     void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
