@@ -4,7 +4,7 @@ import { scanQuoteMarks } from './quoteMarks';
 import { detectStructure } from './structure';
 import { buildEntities, prepareEntityParagraph } from './entities';
 import { analyzeQuotes } from './quotes';
-import { perParagraph as prepareQuoteParagraph } from './quoteLocal';
+import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from './quoteLocal';
 import { ParagraphCache } from './cache';
 import type { Dictionary } from './dictionary';
 import type { Article, ArticleStats, ParagraphAnalysis, ParagraphSlice, Structure } from './types';
@@ -84,6 +84,17 @@ function* assemble(
   return { text, structure, entities, quotes, findings, stats };
 }
 
+/**
+ * Pair the quotation marks of paragraph i the way the quote step will most likely need
+ * (no quotation continuing into it; the next paragraph as it opens), so that on a long
+ * article the sliced loop, not the single article-level step, does that work.
+ */
+function prepareQuoteVariant(paragraphs: ParagraphSlice[], analyses: ParagraphAnalysis[], i: number): void {
+  const pp = prepareQuoteParagraph(analyses[i], paragraphs[i].text);
+  if (!pp.marks.length || !analyses[i + 1]) return;
+  variantOf(pp, false, openingFamily(prepareQuoteParagraph(analyses[i + 1], paragraphs[i + 1].text)));
+}
+
 /** Run a generator of steps to its result without pausing. */
 function runToEnd<T>(steps: Generator<void, T, void>): T {
   for (;;) {
@@ -132,9 +143,10 @@ export async function analyzeArticleAsync(
     sliceStart = now();
     return !control.isCancelled?.();
   };
-  for (const p of paragraphs) {
+  for (const [i, p] of paragraphs.entries()) {
     if (!(await breathe())) return undefined;
     analyses.push(paragraphAnalysis(p, cache, hits));
+    if (i > 0) prepareQuoteVariant(paragraphs, analyses, i - 1);
   }
   const steps = assemble(text, paragraphs, analyses, options, hits.n, started);
   for (;;) {
