@@ -179,19 +179,10 @@ export function prepareEntityParagraph(analysis: ParagraphAnalysis, text: string
 // ---------------------------------------------------------------------------
 
 /** A mention in the making (offsets relative to its paragraph; never changed once made). */
-interface Raw {
-  start: number;
-  end: number;
+interface Raw extends Pick<Cand, 'start' | 'end' | 'text' | 'name' | 'key' | 'words' | 'core' | 'caps' | 'confidence'> {
   /** the paragraph's candidate, or undefined for a mention found by the known-name scan */
   c: Cand | undefined;
-  text: string;
-  name: string;
-  key: string;
-  words: string[];
-  core: string;
-  caps: boolean;
   type: EntityType | undefined;
-  confidence: number;
   paragraph: number;
   /** headline-style or boilerplate paragraph: only known names count */
   weak: boolean;
