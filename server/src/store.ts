@@ -11,6 +11,8 @@ export interface VersionedText {
 interface Entry {
   version: number;
   article?: Article;
+  /** the last finished article, kept across invalidation: the next analysis reuses its unchanged paragraphs */
+  last?: Article;
   running?: { version: number; promise: Promise<Article | undefined> };
 }
 
@@ -82,11 +84,12 @@ export class ArticleStore {
     const generation = this.generation;
     const stale = () =>
       this.hooks.current(doc.uri)?.version !== version || this.entries.get(doc.uri) !== target || this.generation !== generation;
-    const promise = this.run(doc, stale).then((article) => {
+    const promise = this.run(doc, stale, target.last).then((article) => {
       if (target.running?.promise === promise) target.running = undefined;
       if (!article || stale()) return undefined;
       target.version = version;
       target.article = article;
+      target.last = article;
       this.hooks.analyzed(doc, article);
       return article;
     });
@@ -94,10 +97,10 @@ export class ArticleStore {
     return promise;
   }
 
-  private async run(doc: VersionedText, stale: () => boolean): Promise<Article | undefined> {
+  private async run(doc: VersionedText, stale: () => boolean, previous: Article | undefined): Promise<Article | undefined> {
     const text = doc.getText();
     try {
-      return await analyzeArticleAsync(text, this.hooks.options(doc), this.cache, { isCancelled: stale });
+      return await analyzeArticleAsync(text, this.hooks.options(doc), this.cache, { isCancelled: stale, previous });
     } catch (error) {
       this.hooks.failed(doc, error);
       return emptyArticle(text);

@@ -41,6 +41,33 @@ describe('incremental analysis', () => {
     }
   });
 
+  it.each([
+    ['the sample article', SAMPLE, 21],
+    ['a generated article', generateArticle(12_000, 3), 22],
+  ])('given the previous version, after random edits of %s equals a fresh analysis', async (_name, start, seed) => {
+    const rnd = random(seed);
+    const warm = new ParagraphCache();
+    let text = start;
+    let previous = analyzeArticle(text, {}, warm);
+    for (let i = 0; i < 25; i++) {
+      text = edit(text, rnd);
+      const fresh = comparable(analyzeArticle(text, {}, new ParagraphCache()));
+      const next = i % 2 ? analyzeArticle(text, {}, warm, previous) : (await analyzeArticleAsync(text, {}, warm, { previous, sliceMillis: 0 }))!;
+      expect(comparable(next)).toEqual(fresh);
+      previous = next;
+    }
+  });
+
+  it('given the previous version, takes untouched paragraphs from it without the cache', () => {
+    const first = analyzeArticle(SAMPLE, {}, new ParagraphCache());
+    const changed = SAMPLE.replace('thousands of people', 'hundreds of people');
+    // an empty cache: everything reused comes from the previous article
+    const second = analyzeArticle(changed, {}, new ParagraphCache(), first);
+    expect(second.stats.paragraphs).toBe(first.stats.paragraphs);
+    expect(second.stats.cachedParagraphs).toBe(first.stats.paragraphs - 1);
+    expect(analyzeArticle(changed, {}, new ParagraphCache(), second).stats.cachedParagraphs).toBe(first.stats.paragraphs);
+  });
+
   it('re-analyses only the changed paragraph', () => {
     const cache = new ParagraphCache();
     const first = analyzeArticle(SAMPLE, {}, cache);

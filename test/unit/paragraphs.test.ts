@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SLICE, splitParagraphs } from '../../server/src/analysis/paragraphs';
+import fc from 'fast-check';
+import { changedRegion, MAX_SLICE, resplitParagraphs, splitParagraphs } from '../../server/src/analysis/paragraphs';
 
 describe('splitParagraphs', () => {
   const cases: [string, string, string[]][] = [
@@ -33,5 +34,96 @@ describe('splitParagraphs', () => {
       const first = s.text.charCodeAt(0);
       expect(first >= 0xdc00 && first <= 0xdfff).toBe(false);
     }
+  });
+});
+
+describe('changedRegion and resplitParagraphs', () => {
+  // pieces that exercise every rule of the split: blank lines, hard wraps, CRLF and lone CR,
+  // indentation, lower- and upper-case line starts, sentence ends, astral characters
+  const piece = fc.constantFrom(
+    'The talks resumed.',
+    'the plan was',
+    'approved on Monday',
+    'Minsk',
+    '“We will see,” he said.',
+    '  indented line',
+    '😀 emoji',
+    '\n',
+    '\n',
+    '\n\n',
+    '\r\n',
+    '\r\n\r\n',
+    '\r',
+    ' \t\n',
+    ' ',
+    'a',
+    '.',
+  );
+  const doc = fc.array(piece, { maxLength: 60 }).map((xs) => xs.join(''));
+  const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.array(piece, { maxLength: 3 }).map((xs) => xs.join('')));
+
+  function apply(text: string, [at, length, insert]: [number, number, string]): string {
+    const start = at % (text.length + 1);
+    return text.slice(0, start) + insert + text.slice(Math.min(text.length, start + length));
+  }
+
+  it('finds the region two texts differ in, never inside a surrogate pair', () => {
+    fc.assert(
+      fc.property(doc, edit, (before, e) => {
+        const after = apply(before, e);
+        const change = changedRegion(before, after);
+        if (before === after) {
+          expect(change).toBeUndefined();
+          return;
+        }
+        expect(change).toBeDefined();
+        const { start, oldEnd, newEnd } = change!;
+        expect(before.slice(0, start) + after.slice(start, newEnd) + before.slice(oldEnd)).toBe(after);
+        expect(after.slice(0, start)).toBe(before.slice(0, start));
+        for (const [t, i] of [[before, start], [before, oldEnd], [after, newEnd]] as const) {
+          const low = t.charCodeAt(i);
+          expect(i > 0 && low >= 0xdc00 && low <= 0xdfff && t.charCodeAt(i - 1) >= 0xd800 && t.charCodeAt(i - 1) <= 0xdbff).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('re-splits only around the change and equals a fresh split', () => {
+    fc.assert(
+      fc.property(doc, fc.array(edit, { minLength: 1, maxLength: 4 }), (initial, edits) => {
+        let text = initial;
+        let paragraphs = splitParagraphs(text);
+        for (const e of edits) {
+          const after = apply(text, e);
+          const change = changedRegion(text, after);
+          if (!change) continue;
+          const { paragraphs: next, reused } = resplitParagraphs(text, paragraphs, after, change);
+          expect(next).toEqual(splitParagraphs(after));
+          reused.forEach((from, i) => {
+            if (from >= 0) expect(next[i].text).toBe(paragraphs[from].text);
+          });
+          text = after;
+          paragraphs = next;
+        }
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('keeps the paragraphs away from the change', () => {
+    const text = 'First paragraph.\n\nSecond one here.\n\nThird.\n\nFourth, last.';
+    const after = text.replace('Third.', 'Third, edited.');
+    const { paragraphs, reused } = resplitParagraphs(text, splitParagraphs(text), after, changedRegion(text, after)!);
+    expect(paragraphs.map((p) => p.text)).toEqual(['First paragraph.', 'Second one here.', 'Third, edited.', 'Fourth, last.']);
+    expect(reused).toEqual([0, 1, -1, 3]);
+  });
+
+  it('re-splits cut blocks of very long text consistently', () => {
+    const sentence = 'Officials in Minsk said the talks would resume. ';
+    const text = `Head.\n\n${sentence.repeat(500)}\n\nTail.`;
+    const after = text.slice(0, 9000) + 'x' + text.slice(9000);
+    const { paragraphs } = resplitParagraphs(text, splitParagraphs(text), after, changedRegion(text, after)!);
+    expect(paragraphs).toEqual(splitParagraphs(after));
   });
 });

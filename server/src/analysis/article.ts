@@ -1,7 +1,7 @@
-import { splitParagraphs } from './paragraphs';
+import { changedRegion, resplitParagraphs, splitParagraphs } from './paragraphs';
 import { analyzeParagraphNlp } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
-import { detectStructure } from './structure';
+import { detectStructure, prepareStructureParagraph } from './structure';
 import { buildEntities, prepareEntityParagraph } from './entities';
 import { analyzeQuotes } from './quotes';
 import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from './quoteLocal';
@@ -33,18 +33,52 @@ export function analyzeParagraph(text: string): ParagraphAnalysis {
   return { nlp: analyzeParagraphNlp(text), marks: scanQuoteMarks(text) };
 }
 
+/**
+ * A copy of a paragraph's text that does not share the article's memory. A slice of a
+ * string keeps the whole string alive, so a cached analysis (its key and the names cut
+ * from it) would otherwise hold every past version of the article.
+ */
+function ownCopy(text: string): string {
+  return (` ${text}`).slice(1);
+}
+
 function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: { n: number }): ParagraphAnalysis {
   const cached = cache.get(slice.text);
   if (cached) {
     hits.n++;
     return cached;
   }
-  const fresh = analyzeParagraph(slice.text);
-  cache.set(slice.text, fresh);
+  const text = ownCopy(slice.text);
+  const fresh = analyzeParagraph(text);
+  cache.set(text, fresh);
   // the article-level steps' per-paragraph share, done now so a sliced analysis does it in slices too
-  prepareEntityParagraph(fresh, slice.text);
-  prepareQuoteParagraph(fresh, slice.text);
+  prepareStructureParagraph(fresh, text);
+  prepareEntityParagraph(fresh, text);
+  prepareQuoteParagraph(fresh, text);
   return fresh;
+}
+
+/** What an analysis keeps to analyse the next version of the same document quickly. */
+interface Basis {
+  text: string;
+  paragraphs: ParagraphSlice[];
+  analyses: ParagraphAnalysis[];
+}
+
+const bases = new WeakMap<Article, Basis>();
+
+/**
+ * The paragraphs of `text` and, where it can tell without looking them up, their
+ * analyses: paragraphs the change since `previous` did not touch keep theirs.
+ * The rest (undefined) come from the cache or are analysed.
+ */
+function paragraphsOf(text: string, previous: Article | undefined): { paragraphs: ParagraphSlice[]; known: (ParagraphAnalysis | undefined)[] } {
+  const basis = previous && bases.get(previous);
+  if (!basis) return { paragraphs: splitParagraphs(text), known: [] };
+  const change = changedRegion(basis.text, text);
+  if (!change) return { paragraphs: basis.paragraphs, known: basis.analyses };
+  const { paragraphs, reused } = resplitParagraphs(basis.text, basis.paragraphs, text, change);
+  return { paragraphs, known: reused.map((i) => (i >= 0 ? basis.analyses[i] : undefined)) };
 }
 
 /**
@@ -103,20 +137,32 @@ function runToEnd<T>(steps: Generator<void, T, void>): T {
   }
 }
 
-/** Analyse a whole article synchronously. Unchanged paragraphs come from the cache. */
-export function analyzeArticle(text: string, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache): Article {
+/**
+ * Analyse a whole article synchronously. Unchanged paragraphs come from the cache; given
+ * the article of an earlier version of the same document, the paragraphs an edit did not
+ * touch are taken from it without being looked up or split again.
+ */
+export function analyzeArticle(text: string, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache, previous?: Article): Article {
   const started = now();
-  const paragraphs = splitParagraphs(text);
+  const { paragraphs, known } = paragraphsOf(text, previous);
   const hits = { n: 0 };
-  const analyses = paragraphs.map((p) => paragraphAnalysis(p, cache, hits));
-  return runToEnd(assemble(text, paragraphs, analyses, options, hits.n, started));
+  const analyses = paragraphs.map((p, i) => known[i] ?? paragraphAnalysis(p, cache, hits));
+  hits.n += known.reduce((n, a) => (a ? n + 1 : n), 0);
+  return keepBasis(runToEnd(assemble(text, paragraphs, analyses, options, hits.n, started)), paragraphs, analyses);
+}
+
+function keepBasis(article: Article, paragraphs: ParagraphSlice[], analyses: ParagraphAnalysis[]): Article {
+  bases.set(article, { text: article.text, paragraphs, analyses });
+  return article;
 }
 
 export interface AsyncControl {
   /** checked between slices; when true the analysis stops and resolves to undefined */
   isCancelled?: () => boolean;
-  /** yield to the event loop after this many milliseconds of work (default 8) */
+  /** yield to the event loop after this many milliseconds of work (default 5) */
   sliceMillis?: number;
+  /** the article of an earlier version of the same document, to reuse what an edit did not touch */
+  previous?: Article;
 }
 
 /**
@@ -131,8 +177,8 @@ export async function analyzeArticleAsync(
   control: AsyncControl = {},
 ): Promise<Article | undefined> {
   const started = now();
-  const sliceMillis = control.sliceMillis ?? 8;
-  const paragraphs = splitParagraphs(text);
+  const sliceMillis = control.sliceMillis ?? 5;
+  const { paragraphs, known } = paragraphsOf(text, control.previous);
   const hits = { n: 0 };
   const analyses: ParagraphAnalysis[] = [];
   let sliceStart = now();
@@ -144,6 +190,12 @@ export async function analyzeArticleAsync(
     return !control.isCancelled?.();
   };
   for (const [i, p] of paragraphs.entries()) {
+    const reused = known[i];
+    if (reused) {
+      hits.n++;
+      analyses.push(reused);
+      continue;
+    }
     if (!(await breathe())) return undefined;
     analyses.push(paragraphAnalysis(p, cache, hits));
     if (i > 0) prepareQuoteVariant(paragraphs, analyses, i - 1);
@@ -151,7 +203,7 @@ export async function analyzeArticleAsync(
   const steps = assemble(text, paragraphs, analyses, options, hits.n, started);
   for (;;) {
     const step = steps.next();
-    if (step.done) return step.value;
+    if (step.done) return keepBasis(step.value, paragraphs, analyses);
     if (!(await breathe())) return undefined;
   }
 }

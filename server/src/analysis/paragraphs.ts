@@ -102,3 +102,125 @@ function cutPoint(text: string, start: number, limit: number): number {
   const code = text.charCodeAt(limit - 1);
   return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }
+
+/** Where two versions of a text differ: [start, oldEnd) of the old text became [start, newEnd) of the new. */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * The smallest region in which two texts differ (common prefix and suffix removed),
+ * or undefined when they are equal. Compares in blocks first, so an edit to a long
+ * text costs a few native comparisons rather than a loop over every character.
+ */
+export function changedRegion(before: string, after: string): TextChange | undefined {
+  if (before === after) return undefined;
+  const limit = Math.min(before.length, after.length);
+  let start = 0;
+  for (let block = 4096; block >= 1; block >>= 4) {
+    while (start + block <= limit && before.slice(start, start + block) === after.slice(start, start + block)) start += block;
+  }
+  // never leave half of a surrogate pair on either side of the change
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
+  let tail = 0;
+  const tailLimit = limit - start;
+  for (let block = 4096; block >= 1; block >>= 4) {
+    while (
+      tail + block <= tailLimit &&
+      before.slice(before.length - tail - block, before.length - tail) === after.slice(after.length - tail - block, after.length - tail)
+    )
+      tail += block;
+  }
+  if (tail > 0 && isLowSurrogate(before.charCodeAt(before.length - tail))) tail--;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+const BREAK_CHARS = '\n\r\u2028\u2029';
+const BLANK_CHARS = ' \t\u00a0\u200b\ufeff\f\v';
+
+/**
+ * True when the split starts a fresh block at `pos` (the start of a paragraph) whatever
+ * comes before the line it is on: the paragraph begins its line (it is not the
+ * continuation of a cut block) and either its line cannot be joined to the line before
+ * (it does not start in lower case) or a blank line comes before it. Looks only at the
+ * line and the line before it.
+ */
+function isAnchor(text: string, pos: number): boolean {
+  let lineStart = pos;
+  while (lineStart > 0 && BLANK_CHARS.includes(text[lineStart - 1])) lineStart--;
+  if (lineStart === 0) return true;
+  if (!BREAK_CHARS.includes(text[lineStart - 1])) return false; // cut from a long block
+  if (!STARTS_LOWER.test(text.slice(lineStart, lineStart + 3))) return true;
+  let i = lineStart - 1;
+  if (text[i] === '\n' && text[i - 1] === '\r') i--;
+  while (i > 0 && BLANK_CHARS.includes(text[i - 1])) i--;
+  return i === 0 || BREAK_CHARS.includes(text[i - 1]);
+}
+
+/**
+ * The paragraphs of `after`, given those of `before` and the change between them:
+ * paragraphs before the change are kept as they are, those after it are kept with
+ * shifted offsets, and only a window around the change, bounded by paragraphs at
+ * which the split starts afresh, is split again. Equals splitParagraphs(after).
+ * `reused[i]` is the index in `previous` of the paragraph now at i, or -1 when new.
+ */
+export function resplitParagraphs(
+  before: string,
+  previous: ParagraphSlice[],
+  after: string,
+  change: TextChange,
+): { paragraphs: ParagraphSlice[]; reused: number[] } {
+  const delta = change.newEnd - change.oldEnd;
+  // the paragraph before the first one the change touches (its end decides whether the
+  // next line joins it), moved back to a fresh start that lies wholly before the change
+  let first = previous.findIndex((p) => p.end >= change.start) - 1;
+  if (first < -1) first = previous.length - 1; // the change is after every paragraph
+  while (first > 0 && (previous[first].start + 3 > change.start || !isAnchor(before, previous[first].start))) first--;
+  if (first < 0) first = 0;
+  // the first fresh start wholly after the change, in both versions
+  let last = previous.length;
+  for (let i = first + 1; i < previous.length; i++) {
+    const oldStart = previous[i].start;
+    if (oldStart - 3 >= change.oldEnd && isAnchor(before, oldStart) && isAnchor(after, oldStart + delta)) {
+      last = i;
+      break;
+    }
+  }
+  const windowStart = first === 0 ? 0 : previous[first].start;
+  const windowEnd = last < previous.length ? previous[last].start + delta : after.length;
+  const paragraphs: ParagraphSlice[] = [];
+  const reused: number[] = [];
+  // every slice is taken from the new text: a slice keeps its whole text alive
+  for (let i = 0; i < first; i++) {
+    const p = previous[i];
+    paragraphs.push({ index: i, start: p.start, end: p.end, text: after.slice(p.start, p.end) });
+    reused.push(i);
+  }
+  // a paragraph of the window the change did not touch is the old one (same place, same text)
+  let old = first;
+  for (const p of splitParagraphs(after.slice(windowStart, windowEnd))) {
+    const start = p.start + windowStart;
+    const end = p.end + windowStart;
+    paragraphs.push({ index: paragraphs.length, start, end, text: p.text });
+    const shift = start >= change.newEnd ? delta : 0;
+    while (old < last && previous[old].start + shift < start) old++;
+    const same = old < last && (end < change.start || start >= change.newEnd) && previous[old].start + shift === start && previous[old].end + shift === end;
+    reused.push(same ? old : -1);
+  }
+  for (let i = last; i < previous.length; i++) {
+    const p = previous[i];
+    const start = p.start + delta;
+    paragraphs.push({ index: paragraphs.length, start, end: p.end + delta, text: after.slice(start, p.end + delta) });
+    reused.push(i);
+  }
+  return { paragraphs, reused };
+}

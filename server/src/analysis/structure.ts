@@ -67,6 +67,11 @@ interface Shape {
 
 const shapes = new WeakMap<ParagraphAnalysis, Shape>();
 
+/** The structure step's per-paragraph share, done when the paragraph is analysed (so a sliced analysis does it in slices). */
+export function prepareStructureParagraph(analysis: ParagraphAnalysis, text: string): void {
+  shapeOf(text, analysis);
+}
+
 function shapeOf(text: string, analysis: ParagraphAnalysis | undefined): Shape {
   let shape = analysis && shapes.get(analysis);
   if (!shape) {
