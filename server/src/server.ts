@@ -11,6 +11,7 @@ import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
   LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
@@ -59,6 +60,9 @@ export function startServer(connection: Connection): void {
   const published = new Map<string, string>();
   let settings: ArticleLensSettings = defaultSettings;
   let pullConfiguration = false;
+  /** requests before `initialize` are answered with ServerNotInitialized, as the protocol asks */
+  let initialized = false;
+  const notInitialized = () => new ResponseError(ErrorCodes.ServerNotInitialized, 'Article Lens: the server has not been initialized yet.');
 
   const store = new ArticleStore({
     current: (uri) => documents.get(uri),
@@ -151,6 +155,7 @@ export function startServer(connection: Connection): void {
 
   /** Run a handler against the current article of a document; unknown documents and failures give `fallback`. */
   async function withArticle<T>(uri: string, fallback: T, fn: (doc: TextDocument, article: Article) => T, token?: CancellationToken): Promise<T | ResponseError<void>> {
+    if (!initialized) return notInitialized();
     try {
       const article = await store.get(uri);
       if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
@@ -173,6 +178,7 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    initialized = true;
     pullConfiguration = !!params.capabilities.workspace?.configuration;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = resolveSettings(init.settings);
@@ -301,13 +307,14 @@ export function startServer(connection: Connection): void {
     withArticle<ReturnType<typeof provideRename> | null>(p.textDocument.uri, null, (doc, article) => provideRename(doc, article, doc.offsetAt(p.position), p.newName), token),
   );
   connection.onCodeLens((p, token) => withArticle(p.textDocument.uri, [], (doc, article) => (settings.codeLens.enabled ? provideCodeLenses(doc, article) : []), token));
-  connection.onWorkspaceSymbol((p) => workspaceIndex.symbols(p.query));
+  connection.onWorkspaceSymbol((p) => (initialized ? workspaceIndex.symbols(p.query) : notInitialized()));
   connection.onDidChangeWatchedFiles((p) => {
     const dictionary = p.changes.filter((c) => c.uri.endsWith(`/${DICTIONARY_FILE}`));
     if (dictionary.length) void dictionaryChanged();
     workspaceIndex.filesChanged(p.changes.filter((c) => !dictionary.includes(c)));
   });
   connection.onExecuteCommand(async (p) => {
+    if (!initialized) return notInitialized();
     if (p.command !== ADD_TO_DICTIONARY) return null;
     const args = p.arguments?.[0] as CorrectionArgs | undefined;
     const path = args && typeof args.uri === 'string' ? filePath(args.uri) : undefined;
@@ -321,8 +328,9 @@ export function startServer(connection: Connection): void {
     else await dictionaryChanged();
     return null;
   });
-  connection.onRequest(WorkspaceIndexRequest, () => workspaceIndex.status());
+  connection.onRequest(WorkspaceIndexRequest, () => (initialized ? workspaceIndex.status() : notInitialized()));
   connection.onRequest(ExportRequest, async (p: ExportParams) => {
+    if (!initialized) return notInitialized();
     const article = await store.get(p.uri);
     if (!article || !documents.get(p.uri)) return new ResponseError(LSPErrorCodes.RequestFailed, 'Article Lens exports open articles only: open it first.');
     try {

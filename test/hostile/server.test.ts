@@ -166,8 +166,10 @@ describe('shutdown and exit in any order', () => {
   it('answers requests before initialize without dying', async () => {
     const s = rawServer();
     const answer: { code?: number } | null = await s.connection.sendRequest<{ code?: number } | null>('textDocument/hover', { textDocument: { uri: 'file:///x' }, position: { line: 0, character: 0 } }).catch((e) => e);
-    // the spec says "should" answer ServerNotInitialized (-32002); the server answers null today (noted in the report)
-    expect(answer === null || answer?.code === -32002).toBe(true);
+    // the protocol: a request before initialize is answered with ServerNotInitialized
+    expect(answer?.code).toBe(-32002);
+    const symbols: { code?: number } = await s.connection.sendRequest<{ code?: number }>('workspace/symbol', { query: 'x' }).catch((e) => e);
+    expect(symbols.code).toBe(-32002);
     expect(s.child.exitCode).toBeNull();
     s.connection.sendNotification('exit');
     expect(await s.exitWithin(5000)).not.toBe('hang');
