@@ -92,6 +92,24 @@ describe('buildEntities', () => {
     ],
     ['empty text', '', {}, []],
     ['CRLF text', 'Mr. Putin met Angela Merkel.\r\n\r\nMs. Merkel left Berlin.', {}, ['person:Putin×1', 'person:Angela Merkel×2', 'place:Berlin×1']],
+    [
+      'a sports report: a town that only the gazetteer calls a place is a team',
+      'Brandholm 4 Wexley 2\n\nOrvale 1 Tamsford 0\n\nLancaster made up for lost time on Friday. By stumps Lancaster had reached 108 for three.',
+      {},
+      ['organization:Brandholm×1', 'organization:Wexley×1', 'organization:Orvale×1', 'organization:Tamsford×1', 'organization:Lancaster×2'],
+    ],
+    [
+      'a company named like a small town is a company throughout',
+      'The Kettering plant closed.\n\nKettering was up 1/8 at 48 on Friday.\n\nThe deal will give Kettering more reach.',
+      {},
+      ['organization:Kettering×3'],
+    ],
+    [
+      'the same town outside business and sports stays a place',
+      'Workers in Kettering protested on Friday.\n\nThe mayor of Kettering spoke to them.',
+      {},
+      ['place:Kettering×2'],
+    ],
     ['emoji before a name', '🎉🎉 Angela Merkel arrived. 😀 Ms. Merkel smiled in Berlin.', {}, ['person:Angela Merkel×2', 'place:Berlin×1']],
   ];
   it.each(cases)('%s', (_name, text, kinds, expected) => {

@@ -167,6 +167,24 @@ describe('analyzeParagraphNlp: results, datelines and organisations', () => {
     ['an organisation announced by its kind', 'The deal was signed with press distributor Hachelle on Friday.', ['Hachelle/organization']],
     ['a title before an organisation is not a person', 'Results of Major League games were delayed.', ['Major League/organization']],
     ['a headline with a score is not a results line', 'SOCCER - FRANCE BEAT MEXICO 2-0 IN FRIENDLY.', ['FRANCE/place', 'MEXICO/place']],
+    // organisations (issue #4)
+    ['a two-word club opening a standings line', 'Kelvar Vale 4 1 2 1 4 4 5', ['Kelvar Vale/organization']],
+    ['a two-word club opening a results line', 'Kelvar Vale 2 Orvale 0', ['Kelvar Vale/organization', 'Orvale/organization']],
+    ['a standings line whose club the tagger reads as a verb', 'Southend 4 0 1 3 2 10 1', ['Southend/organization']],
+    ['clubs beside their countries in a basketball result', 'Tarnova (Italy) 92 Belgrin (Russia) 81 (halftime 50-28)', ['Tarnova/organization', 'Italy/place', 'Belgrin/organization', 'Russia/place']],
+    ['clubs beat clubs by a basketball score', 'Red Star (Yugoslavia) beat Belgrin (Russia) 92-90', ['Red Star/organization', 'Yugoslavia/place', 'Belgrin/organization', 'Russia/place']],
+    ['athletes beside their countries stay people', 'Pete Sampras (U.S.) beat Tim Henman (Britain) 6-3 6-4', ['Pete Sampras/person', 'Tim Henman/person', 'Britain/place']],
+    ['letters that tell two clubs apart belong to the name', 'Zorvik (V) 2 Mladen (BJ) 1', ['Zorvik (V)/organization', 'Mladen (BJ)/organization']],
+    ['a news agency opening a sentence', 'Reuters has not verified these reports.', ['Reuters/organization']],
+    ['a possessive before a lower-case noun is not an organisation', "Talks with Vorlin's press office failed.", []],
+    ['statistics abbreviations are not organisations', 'Tom Berry had six RBI and an ERA of 3.10.', ['Tom Berry/person']],
+    ['N / A is not a name', 'The figure was N / A for 1995.', []],
+    ['a company by what it says', 'Brandholm said on Friday it would cut 300 jobs.', ['Brandholm/organization']],
+    ['a company by its share price, even with a surname for a name', 'Ericsson was up 1/8 at 48 on Friday.', ['Ericsson/organization']],
+    ['a company named like a small town', 'Shares of Kettering rose after the deal.', ['Kettering/organization']],
+    ['a company in a statement', 'Vorlin said in a statement the order was worth $5 million.', ['Vorlin/organization']],
+    ['a person in a statement stays unknown', 'Vorlin said in a statement he was ill.', []],
+    ['a person saying it is a person', 'Massoud Barzani said that it was backed by Baghdad.', ['Massoud Barzani/person', 'Baghdad/place']],
   ];
   it.each(cases)('%s', (_name, text, expected) => {
     const r = analyzeParagraphNlp(text);

@@ -552,7 +552,12 @@ export function buildEntities(input: ArticleInput): Entity[] {
     let type: EntityType | undefined;
     let bw = 0;
     for (let i = 0; i < 3; i++) if (c.votes[i] > bw) (type = VOTED[i]), (bw = c.votes[i]);
-    if (teams >= 2 && type === 'place' && c.raws[0].words.length === 1 && c.raws.every((r) => !r.c || r.c.type !== 'place' || r.c.source === 'tags-place')) type = 'organization';
+    if (teams >= 2 && type !== 'organization' && type !== undefined && c.raws[0].words.length === 1 && teamLike(type, c.raws)) type = 'organization';
+    else if (type === 'place' && c.votes[2] > 0 && c.raws.some(company)) {
+      // "Magna was up 1/8" beside "Magna's traditional strength": a company named like a small town
+      const facts = lookupPlace(c.raws[0].name);
+      if (facts && smallTown(facts, c.raws[0].name)) type = 'organization';
+    }
     const forced = dict?.types.get(c.key);
     if (forced) type = forced;
     if (!type) type = fallbackType(c.raws);
@@ -570,6 +575,39 @@ export function buildEntities(input: ArticleInput): Entity[] {
   }
   entities.sort((a, b) => a.mentions[0].start - b.mentions[0].start);
   return entities;
+}
+
+/**
+ * In a sports report, a one-word name that only the tagger or the town gazetteer reads as a place
+ * or a person ("Essex", "Surrey", "Kent") is a team like the others.
+ */
+function teamLike(type: EntityType, raws: Raw[]): boolean {
+  if (type === 'place') {
+    let facts: ReturnType<typeof lookupPlace> | null = null;
+    for (const r of raws) {
+      const c = r.c;
+      if (!c || c.type !== 'place' || c.source === 'tags-place') continue;
+      if (c.source !== 'gazetteer') return false;
+      facts ??= lookupPlace(r.name) ?? null;
+      if (!facts || !smallTown(facts, r.name)) return false;
+    }
+    return true;
+  }
+  // a person: never named in full or with a title, only by a word that is also a place
+  if (!lookupPlace(raws[0].name)) return false;
+  return raws.every((r) => !r.c || (!r.c.prefix && (r.c.type !== 'person' || /^(?:tags-person|tags-person-weak|role)$/.test(r.c.source) && r.c.confidence < 0.8)));
+}
+
+/** A town of the big gazetteer, not a capital or a city of a million: its name is as often a club's or a company's. */
+function smallTown(facts: NonNullable<ReturnType<typeof lookupPlace>>, name: string): boolean {
+  if (facts.kind !== 'city' || facts.population === undefined || facts.population >= 1_000_000) return false;
+  const capital = facts.country ? lookupPlace(facts.country)?.capital : undefined;
+  return !capital || capital.toLowerCase() !== name.toLowerCase();
+}
+
+/** A mention in a company's context ("shares of X", "X said on Friday it"). */
+function company(r: Raw): boolean {
+  return r.c?.source === 'company';
 }
 
 /** A mention that is a place by where it stands (a dateline, a venue), whatever the name means elsewhere. */
