@@ -59,7 +59,14 @@ function normalize(text: string): string {
 
 /** What structure detection needs of one paragraph; depends only on its text, so it is memoised. */
 interface Shape {
-  normal: string;
+  /**
+   * The paragraph's text with case and spacing normalised, as a 53-bit hash: equal
+   * paragraphs (a repeated headline, a line repeated verbatim) are found by it, and a
+   * number costs far less to keep for every paragraph of a long article than a string.
+   */
+  normal: number;
+  /** length of the normalised text */
+  normalLength: number;
   titleLike: boolean;
   bodyLike: boolean;
   furniture?: BoilerplateKind;
@@ -77,7 +84,7 @@ function shapeOf(text: string, analysis: ParagraphAnalysis | undefined): Shape {
   if (!shape) {
     const trimmed = text.trim();
     shape = {
-      normal: normalize(text),
+      ...normalKey(text),
       titleLike: titleLike(text),
       bodyLike: bodyLike(text),
       furniture: text.length <= 100 ? FURNITURE.find(([re]) => re.test(trimmed))?.[1] : undefined,
@@ -85,6 +92,25 @@ function shapeOf(text: string, analysis: ParagraphAnalysis | undefined): Shape {
     if (analysis) shapes.set(analysis, shape);
   }
   return shape;
+}
+
+function normalKey(text: string): { normal: number; normalLength: number } {
+  const n = normalize(text);
+  return { normal: hash53(n), normalLength: n.length };
+}
+
+/** A 53-bit string hash (two multiplicative 32-bit lanes); collisions among an article's paragraphs are vanishingly rare. */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /** A line that reads like a title: short and not ending a sentence. */
@@ -119,7 +145,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
       structure.headline = span(text, s.start + offset, s.end);
       first = 1;
       // the scraper's copies of the headline
-      const bare = normalize(structure.headline.text);
+      const bare = normalKey(structure.headline.text).normal;
       for (let i = 1; i < slices.length; i++) {
         if (normal[i] === normal[0] || normal[i] === bare) {
           kinds[i] = 'boilerplate';
@@ -162,7 +188,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   }
 
   // Furniture, related-article blocks, and lines repeated verbatim.
-  const seen = new Map<string, number>();
+  const seen = new Map<number, number>();
   let inRelated = false;
   for (let i = first; i < slices.length; i++) {
     if (kinds[i] === 'byline' || kinds[i] === 'dateline') continue;
@@ -184,7 +210,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
       continue;
     }
     const key = normal[i];
-    if (key.length >= 12 && seen.has(key)) {
+    if (shape[i].normalLength >= 12 && seen.has(key)) {
       kinds[i] = 'boilerplate';
       boilerplateKind.set(i, 'repeated-line');
       continue;
