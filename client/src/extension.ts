@@ -13,6 +13,7 @@ import {
   type ErrorHandler,
   type ErrorHandlerResult,
   type LanguageClientOptions,
+  type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { StatusNotification, type StatusParams } from '../../server/src/protocol';
@@ -24,12 +25,19 @@ const CLIENT_ID = 'articleLens';
 const CLIENT_NAME = 'Article Lens';
 const ARTICLE = 'article';
 
-/** Restarts a crashed server up to 4 times in 3 minutes and tells the user once. */
+/**
+ * Restarts a crashed server up to 4 times in 3 minutes and tells the user once.
+ * `stopped` runs on every crash (`restarting` says whether a new server follows):
+ * the status item must not keep the dead server's counts.
+ */
 class CrashHandler implements ErrorHandler {
   private crashes: number[] = [];
   private told = false;
 
-  constructor(private readonly output: vscode.OutputChannel) {}
+  constructor(
+    private readonly output: vscode.OutputChannel,
+    private readonly stopped: (restarting: boolean) => void,
+  ) {}
 
   error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
     return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
@@ -40,11 +48,13 @@ class CrashHandler implements ErrorHandler {
     this.crashes = this.crashes.filter((t) => now - t < 3 * 60_000);
     this.crashes.push(now);
     if (this.crashes.length > 4) {
+      this.stopped(false);
       return {
         action: CloseAction.DoNotRestart,
         message: 'The Article Lens server crashed 5 times in 3 minutes and will not be restarted. See the output for details, then run "Article Lens: Restart Server".',
       };
     }
+    this.stopped(true);
     if (!this.told) {
       this.told = true;
       const show = 'Show Output';
@@ -60,11 +70,47 @@ class CrashHandler implements ErrorHandler {
   }
 }
 
+/** The server command behind the "Mark … (team dictionary)" quick fixes: it writes `.article-lens.json` into the folder. */
+const ADD_TO_DICTIONARY = 'articleLens.addToDictionary';
+const RESTRICTED_REASON = 'Restricted Mode: Article Lens saves team-dictionary corrections (.article-lens.json) only in trusted folders.';
+
+/**
+ * In Restricted Mode (an untrusted folder) Article Lens works as usual except that it does not
+ * write the team dictionary into the folder: the quick fixes that would are shown disabled, with
+ * the reason, and the command is refused (also when run directly). Trust is read at each request,
+ * so granting trust enables them at once (no `onDidGrantWorkspaceTrust` handling needed).
+ * package.json declares this as `untrustedWorkspaces: limited`.
+ */
+const restrictedModeMiddleware: Middleware = {
+  async provideCodeActions(document, range, context, token, next) {
+    const actions = await next(document, range, context, token);
+    if (vscode.workspace.isTrusted || !actions) return actions;
+    return actions.map((action) => {
+      if (!(action instanceof vscode.CodeAction) || action.command?.command !== ADD_TO_DICTIONARY) return action;
+      action.command = undefined;
+      action.disabled = { reason: RESTRICTED_REASON };
+      return action;
+    });
+  },
+  async executeCommand(command, args, next) {
+    if (command === ADD_TO_DICTIONARY && !vscode.workspace.isTrusted) {
+      const manage = 'Manage Workspace Trust';
+      void vscode.window.showWarningMessage(RESTRICTED_REASON, manage).then((choice) => choice === manage && vscode.commands.executeCommand('workbench.trust.manage'));
+      return null;
+    }
+    return next(command, args);
+  },
+};
+
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, crashes: CrashHandler): LanguageClient {
   const module = context.asAbsolutePath('server/out/server.js');
+  // The client would start the server in the workspace folder. Start it in the extension's own
+  // folder instead: nothing the server resolves relative to its working directory can then come
+  // from the workspace (which may be untrusted; the extension declares untrusted workspaces supported).
+  const cwd = context.extensionPath;
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { cwd } },
+    debug: { module, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -76,6 +122,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     synchronize: { configurationSection: CLIENT_ID },
     outputChannel: output,
     errorHandler: crashes,
+    middleware: restrictedModeMiddleware,
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
@@ -84,8 +131,8 @@ let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
-  const crashes = new CrashHandler(output);
   const status = new ArticleStatusBar();
+  const crashes = new CrashHandler(output, (restarting) => (restarting ? status.clear() : status.stopped()));
   let starting: Promise<void> | undefined;
 
   /** Starts the server once; later calls wait for the same start. */

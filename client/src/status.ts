@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { StatusParams } from '../../server/src/protocol';
 
 const ARTICLE = 'article';
+const OUTLINE: vscode.Command = { title: 'Show Outline', command: 'outline.focus' };
 
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -41,10 +42,11 @@ export class ArticleStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('articleLens.status', vscode.StatusBarAlignment.Right, 100);
   private readonly latest = new Map<string, StatusParams>();
   private readonly disposables: vscode.Disposable[];
+  private stoppedState = false;
 
   constructor() {
     this.item.name = 'Article Lens';
-    this.item.command = { title: 'Show Outline', command: 'outline.focus' };
+    this.item.command = OUTLINE;
     this.disposables = [
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
@@ -68,6 +70,14 @@ export class ArticleStatusBar implements vscode.Disposable {
   /** Forget every report (the server restarted and will report again). */
   clear(): void {
     this.latest.clear();
+    this.stoppedState = false;
+    this.refresh();
+  }
+
+  /** The server is down for good (crashed too often): say so, and offer a restart on click. */
+  stopped(): void {
+    this.latest.clear();
+    this.stoppedState = true;
     this.refresh();
   }
 
@@ -77,6 +87,14 @@ export class ArticleStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
+    if (this.stoppedState) {
+      this.item.text = '$(warning) Article Lens';
+      this.item.tooltip = 'The Article Lens server stopped after repeated crashes.\nClick to restart it.';
+      this.item.command = { title: 'Restart Server', command: 'articleLens.restartServer' };
+      this.item.show();
+      return;
+    }
+    this.item.command = OUTLINE;
     const status = this.latest.get(doc.uri.toString());
     if (status) {
       this.item.text = statusText(status);

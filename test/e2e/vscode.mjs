@@ -9,14 +9,22 @@
 // Steps: status bar, semantic colours, hover, Go to Symbol, Outline, Problems and a
 // quote quick fix (fixture); then in the sample: code lens, Find All References
 // (count from the CLI), document highlights, Go to Definition, rename + undo, rename
-// refused on a plain word, team-dictionary quick fixes. The workspace is a copy in
-// .artifacts/e2e/workspace: the rename and the dictionary fix never touch seeds/.
+// refused on a plain word, team-dictionary quick fixes; then robustness: the language
+// server SIGKILLed twice (the client restarts it, says so once, colours, lens, counts and
+// hovers come back, an unsaved edit reaches the new server), the open sample deleted on
+// disk (the extension keeps working on the buffer), and a second folder opened in
+// Restricted Mode (workspace trust on; the extension works there, its server runs in the
+// extension's folder, and no curly quote is boxed as unusual Unicode). The workspace is a
+// copy in .artifacts/e2e/workspace: the rename and the dictionary fix never touch seeds/.
+//
+// E2E_TRACE=messages (or verbose) traces the LSP traffic into the extension host log
+// (.artifacts/e2e/user-data/logs/*/exthost1/article-lens.article-lens/Article Lens.log).
 //
 // Needs (test/e2e/install-tools.sh installs them): chromium, ripgrep, libkrb5-dev,
 // pkg-config from apt; code-server@4.100.3 + playwright-core in .tools/e2e.
 // Run with `npm run test:e2e` (installs the tools, packages the vsix, runs this).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -81,6 +89,10 @@ for (const dir of [userData, extensions, xdg, workspace, join(userData, 'User'),
 // the fixture through its .article.txt extension
 cpSync(join(root, 'seeds', SAMPLE), join(workspace, 'seeds', SAMPLE));
 cpSync(join(root, 'test', 'fixtures', BROKEN), join(workspace, BROKEN));
+// a second folder, opened at the end in Restricted Mode (not trusted)
+const restricted = join(artifacts, 'restricted');
+mkdirSync(restricted, { recursive: true });
+cpSync(join(root, 'test', 'fixtures', BROKEN), join(restricted, BROKEN));
 writeFileSync(
   join(userData, 'User', 'settings.json'),
   JSON.stringify(
@@ -93,14 +105,20 @@ writeFileSync(
       'editor.lightbulb.enabled': 'on',
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
+      // the web build saves after a delay by default; desktop VS Code does not (the crash steps need an unsaved edit)
+      'files.autoSave': 'off',
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
-      'security.workspace.trust.enabled': false,
+      // workspace trust on: the test trusts its workspace and opens a second folder in Restricted Mode
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'always',
+      'security.workspace.trust.banner': 'always',
       'chat.commandCenter.enabled': false,
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
       // the workspace lies inside this repository: keep git quiet
       'git.enabled': false,
       'git.openRepositoryInParentFolders': 'never',
+      ...(process.env.E2E_TRACE ? { 'articleLens.trace.server': process.env.E2E_TRACE } : {}),
     },
     null,
     2,
@@ -160,9 +178,9 @@ const server = spawn(
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
+    ...(process.env.E2E_TRACE ? ['--log', 'trace'] : []),
     workspace,
   ],
   { env, detached: true, stdio: ['ignore', log, log] },
@@ -310,12 +328,18 @@ async function hoverText() {
   });
 }
 
-/** Hover `word` (in a line containing `inLine`) until the card contains every string in `expect`. */
+/**
+ * Hover `word` (in a line containing `inLine`) until the card contains every string in `expect`.
+ * The word is measured again before every try: a code lens coming or going (as around a server
+ * restart) moves every line, and a stale position would hover another row for ever.
+ */
 async function hoverUntil(word, inLine, expect) {
-  const box = await poll(`"${word}" on screen`, () => wordBox(word, inLine));
+  await poll(`"${word}" on screen`, () => wordBox(word, inLine));
   return poll(
     `the hover card of "${word}" with ${expect.join(', ')}`,
     async () => {
+      const box = await wordBox(word, inLine);
+      if (!box) return false;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       const t = await poll('a hover', hoverText, 3000).catch(() => '');
       if (expect.every((e) => t.includes(e))) return t;
@@ -352,6 +376,19 @@ async function runCommand(label) {
     return rows.some((t) => t.includes(label));
   });
   await page.keyboard.press('Enter');
+}
+
+/** Answer the workspace trust dialog that opens with a folder. */
+async function answerTrust(trust) {
+  const label = trust ? 'Yes, I trust the authors' : "No, I don't trust the authors";
+  const button = await poll('the workspace trust dialog', async () => {
+    for (const b of await page.$$('.monaco-dialog-box .dialog-buttons .monaco-button')) {
+      if ((await b.innerText()).trim() === label) return b;
+    }
+    return null;
+  }, 60_000);
+  await button.click();
+  await poll('the trust dialog to close', async () => (await page.$('.monaco-dialog-box')) === null);
 }
 
 async function statusItem() {
@@ -457,6 +494,7 @@ try {
 
   await step('status-bar', 'status bar shows the Article language and the Article Lens item', async () => {
     await poll('the workbench', () => page.$('.monaco-workbench'), 60_000);
+    await answerTrust(true);
     await poll('the sample article in the editor', async () => (await wordBox('Lukashenko', 'Under Siege in Belarus')) !== null, 60_000);
     const mode = await poll('language mode "Article"', async () => {
       const text = await page.$eval('#status\\.editor\\.mode', (e) => e.innerText.trim()).catch(() => '');
@@ -810,6 +848,202 @@ try {
     const file = join(workspace, '.article-lens.json');
     const saved = existsSync(file) ? readFileSync(file, 'utf8').replace(/\s+/g, ' ') : '(not written)';
     return [`menu: ${actions.join(' | ')}`, `"West" ${west.color} → ${after.color}; lens "${before}" → "${lens}"`, `.article-lens.json: ${saved}`, outlineNote];
+  });
+
+  // ------------------------------------------------ crash and restart
+  const serverModule = join(extensions, installedDir, 'server', 'out', 'server.js');
+  /** Pids of the running language servers: processes whose command line runs the installed server.js. */
+  const serverPids = () =>
+    spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => l.includes(serverModule))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
+  const restartMessage = 'The Article Lens server stopped unexpectedly and was restarted.';
+
+  /** The messages in the notification centre (toasts hide after a while; the centre keeps them). */
+  const notificationCentre = async () => {
+    await runCommand('Notifications: Show Notifications');
+    const rows = await poll('the notification centre', async () => {
+      if (!(await page.isVisible('.notifications-center'))) return false;
+      return page.$$eval('.notifications-center .monaco-list-row', (rs) => rs.map((r) => (r.getAttribute('aria-label') || r.textContent).replace(/\s+/g, ' ').trim()));
+    });
+    await runCommand('Notifications: Hide Notifications');
+    await poll('the notification centre to close', async () => !(await page.isVisible('.notifications-center')));
+    return rows;
+  };
+  const probeColours = async () => {
+    const line = 'Mr. Lukashenko, the Kremlin said in a statement';
+    const p = { person: await wordBox('Lukashenko', line), place: await wordBox('Moscow', 'was accusing Moscow'), organization: await wordBox('Kremlin', line), plain: await wordBox('statement', line) };
+    return p.person && p.place && p.organization && p.plain ? Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.color])) : null;
+  };
+  const coloured = (c) => c && new Set([c.person, c.place, c.organization, c.plain]).size === 4;
+  const plainOnly = (c) => c && c.person === c.plain && c.place === c.plain && c.organization === c.plain;
+  const lensText = () => page.$eval('.editor-instance .monaco-editor .codelens-decoration', (e) => e.innerText.trim()).catch(() => '');
+  const people = async () => Number((await statusItem())?.text.match(/(\d+) (?:people|person)/)?.[1]);
+  /** SIGKILL the one running server; wait for the client to start another. Returns both pids. */
+  async function crashServer() {
+    const [old] = await poll('one running server', () => {
+      const pids = serverPids();
+      return pids.length === 1 && pids;
+    });
+    const killedAt = Date.now();
+    process.kill(old, 'SIGKILL');
+    const [fresh] = await poll('a new server process', () => {
+      const pids = serverPids();
+      return pids.length === 1 && pids[0] !== old && pids;
+    });
+    return { old, fresh, killedAt };
+  }
+
+  let personColour;
+  await step('crash-restart', 'SIGKILL on the server: it is restarted, its colours, code lens, status and hovers come back', async () => {
+    await page.keyboard.press('Control+Home');
+    await poll('the headline on screen', async () => (await renderedRows())?.first === 1);
+    const before = await poll('the colours before the crash', async () => {
+      const c = await probeColours();
+      return coloured(c) && c;
+    });
+    const lensBefore = await poll('the code lens', lensText);
+    const { old, fresh, killedAt } = await crashServer();
+    // the client drops the dead server's colours, lens and status at once …
+    const gone = await poll('the colours, code lens and counts to go', async () => plainOnly(await probeColours()) && !(await lensText()) && !/\d/.test((await statusItem())?.text ?? '1') && Date.now() - killedAt, 10_000, 20);
+    // … and the new server brings them back without an edit
+    const back = await poll('the colours back', async () => {
+      const c = await probeColours();
+      return coloured(c) && c;
+    });
+    personColour = back.person;
+    if (JSON.stringify(back) !== JSON.stringify(before)) throw new Error(`the colours after the restart ${JSON.stringify(back)} differ from before ${JSON.stringify(before)}`);
+    const lens = await poll('the code lens back', lensText);
+    if (lens !== lensBefore) throw new Error(`the code lens says "${lens}" after the restart, "${lensBefore}" before`);
+    const item = await poll('the status counts back', async () => {
+      const s = await statusItem();
+      return s && /\d+ people/.test(s.text) && s.text;
+    });
+    const backAt = Date.now() - killedAt;
+    const card = await hoverUntil('Lukashenko', 'Mr. Lukashenko, the Kremlin said in a statement', ['Aleksandr G. Lukashenko', 'President of Belarus']);
+    const hoverAt = Date.now() - killedAt;
+    await page.mouse.move(5, 450);
+    return [
+      `server pid ${old} killed, new server pid ${fresh}`,
+      `colours, lens and counts gone ${gone} ms after the kill; back after ${backAt} ms: ${JSON.stringify(back)}; lens "${lens}"; status "${item}"`,
+      `hover back after ${hoverAt} ms: ${card.split('\n').filter(Boolean).slice(0, 2).join(' | ')}`,
+    ];
+  });
+
+  await step('crash-edit', 'after the restart an edit is analysed by the new server (colour, count, hover)', async () => {
+    const peopleBefore = await people();
+    // a new paragraph in the body (typed after the "Check Also" furniture it would be boilerplate)
+    await clickWord('When', 'When protesters took to the streets');
+    await page.keyboard.press('Home');
+    await page.keyboard.insertText('Angela Merkel, the German chancellor, said in Berlin that she was worried.');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    const colour = await poll('"Merkel" coloured as a person', async () => {
+      const m = await wordBox('Merkel', 'Angela Merkel, the German');
+      return m && m.color === personColour && m.color;
+    });
+    await poll('one person more in the status bar', async () => (await people()) === peopleBefore + 1);
+    const card = await hoverUntil('Merkel', 'Angela Merkel, the German', ['Angela Merkel', 'the German chancellor']);
+    await page.mouse.move(5, 450);
+    return [`"Merkel" ${colour}; people ${peopleBefore} → ${peopleBefore + 1}; card: ${card.split('\n').filter(Boolean).slice(0, 2).join(' | ')}`];
+  });
+
+  await step('crash-again', 'a second crash: the new server gets the unsaved text, and the message was shown exactly once', async () => {
+    if (!(await page.$('.tabs-container .tab.active.dirty'))) throw new Error('the sample is not dirty: the edit was saved');
+    const { old, fresh, killedAt } = await crashServer();
+    // the edit is not saved: the new server must have the buffer (didOpen with the editor's text), not the file
+    const card = await hoverUntil('Merkel', 'Angela Merkel, the German', ['Angela Merkel', 'the German chancellor']);
+    const hoverAt = Date.now() - killedAt;
+    await page.mouse.move(5, 450);
+    const messages = await notificationCentre();
+    const restarts = messages.filter((m) => m.includes(restartMessage));
+    if (restarts.length !== 1) throw new Error(`the restart message is in the notification centre ${restarts.length} times: ${messages.join(' | ')}`);
+    const others = messages.filter((m) => /Article Lens|server/i.test(m) && !m.includes(restartMessage));
+    if (others.length) throw new Error(`other server messages: ${others.join(' | ')}`);
+    return [`server pid ${old} killed, new server pid ${fresh}; hover on the unsaved "Merkel" after ${hoverAt} ms: ${card.split('\n').filter(Boolean)[0]}`, `notifications: ${messages.join(' | ')}`];
+  });
+
+  await step('file-deleted', 'the open sample deleted on disk: the editor keeps the buffer, the extension keeps working on it', async () => {
+    rmSync(join(workspace, 'seeds', SAMPLE));
+    await poll('the tab marked as deleted', () => page.$('.tabs-container .tab.active .monaco-icon-label.strikethrough'));
+    const peopleBefore = await people();
+    await clickWord('Angela', 'Angela Merkel, the German');
+    await page.keyboard.press('Home');
+    await page.keyboard.insertText('Emmanuel Macron, the French president, agreed.');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await poll('one person more in the status bar', async () => (await people()) === peopleBefore + 1);
+    const card = await hoverUntil('Macron', 'Emmanuel Macron, the French', ['Emmanuel Macron', 'the French president']);
+    await page.mouse.move(5, 450);
+    const again = await hoverUntil('Merkel', 'Angela Merkel, the German', ['Angela Merkel']);
+    await page.mouse.move(5, 450);
+    if (existsSync(join(workspace, 'seeds', SAMPLE))) throw new Error('the deleted file is back on disk');
+    return [`people ${peopleBefore} → ${peopleBefore + 1}; card: ${card.split('\n').filter(Boolean).slice(0, 2).join(' | ')}; Merkel: ${again.split('\n').filter(Boolean)[0]}`];
+  });
+
+  // ------------------------------------------------ Restricted Mode
+  /** The working directory of a process. */
+  const cwdOf = (pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      return '(unknown)';
+    }
+  };
+  await step('restricted', 'in a folder opened in Restricted Mode the extension colours, hovers and checks quotes; its server runs from the extension folder', async () => {
+    const trustedServers = serverPids();
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    const brokenUri = `vscode-remote://127.0.0.1:${port}${join(restricted, BROKEN)}`;
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(restricted)}&payload=${encodeURIComponent(JSON.stringify([['openFile', brokenUri]]))}`);
+    await poll('the workbench', () => page.$('.monaco-workbench'), 60_000);
+    await answerTrust(false);
+    const indicator = await poll('the Restricted Mode indicator', () =>
+      page.evaluate(() => [...document.querySelectorAll('.statusbar-item, .banner')].map((e) => e.innerText.trim()).find((t) => /Restricted Mode/.test(t))),
+    );
+    await poll('the article in the editor', () => wordBox('Delgado', 'said Maria Delgado'), 60_000);
+    const item = await poll('the Article Lens status item with counts', async () => {
+      const s = await statusItem();
+      return s && /\d+ people/.test(s.text) && s.text;
+    });
+    const squiggle = await poll('the error squiggle of the unclosed quote', () => page.$('.editor-instance .monaco-editor .squiggly-error'));
+    const colours = await poll('a person and a place coloured', async () => {
+      const person = await wordBox('Delgado', 'said Maria Delgado');
+      const place = await wordBox('PORTLAND', 'PORTLAND, Maine');
+      const plain = await wordBox('postponed', 'The city council postponed');
+      return person && place && plain && new Set([person.color, place.color, plain.color]).size === 3 && { person: person.color, place: place.color, plain: plain.color };
+    });
+    // VS Code boxes every non-ASCII character in Restricted Mode unless the language turns it off: an
+    // article is full of curly quotes and dashes (invisible characters are still highlighted)
+    const boxed = await page.$$eval('.editor-instance .monaco-editor .unicode-highlight', (e) => e.length);
+    if (boxed) throw new Error(`${boxed} characters are boxed as unusual Unicode in the article`);
+    const card = await hoverUntil('Delgado', 'said Maria Delgado', ['Maria Delgado', 'council president']);
+    await page.mouse.move(5, 450);
+    // the one limitation (package.json: untrustedWorkspaces "limited"): no team-dictionary write into the folder
+    await clickWord('Delgado', 'said Maria Delgado');
+    await page.keyboard.press('Control+.');
+    const menu = await poll('the code action menu or "No code actions"', async () => {
+      const rows = await page.$$eval('.action-widget .monaco-list-row.action', (rs) => rs.map((r) => ({ label: r.getAttribute('aria-label') ?? r.textContent, disabled: r.classList.contains('option-disabled') || r.getAttribute('aria-disabled') === 'true' })));
+      if (rows.length) return rows;
+      const message = await page.evaluate(() => [...document.querySelectorAll('.monaco-editor-overlaymessage')].map((e) => e.innerText.trim()).join(' | '));
+      return /no code actions/i.test(message) && [{ label: message, disabled: true }];
+    });
+    await page.keyboard.press('Escape');
+    const enabled = menu.filter((r) => /team dictionary/.test(r.label) && !r.disabled);
+    if (enabled.length) throw new Error(`team-dictionary fixes are enabled in Restricted Mode: ${enabled.map((r) => r.label).join(' | ')}`);
+    if (existsSync(join(restricted, '.article-lens.json'))) throw new Error('.article-lens.json was written in Restricted Mode');
+    // this window's own server: started from the installed extension, in the extension's folder
+    const [server] = await poll("the restricted window's server", () => {
+      const pids = serverPids().filter((p) => !trustedServers.includes(p));
+      return pids.length === 1 && pids;
+    });
+    const extensionDir = join(extensions, installedDir);
+    for (const pid of [server, ...serverPids()]) {
+      if (cwdOf(pid) !== extensionDir) throw new Error(`server ${pid} runs in ${cwdOf(pid)}, not in the extension folder ${extensionDir}`);
+    }
+    if (!squiggle) throw new Error('no squiggle');
+    return [`indicator: "${indicator.split('\n')[0]}"`, `status "${item}"; colours ${JSON.stringify(colours)}`, `card: ${card.split('\n').filter(Boolean).slice(0, 2).join(' | ')}`, `Ctrl+. on "Delgado": ${menu.map((r) => `${r.label}${r.disabled ? ' (disabled)' : ''}`).join(' | ')}`, `server pid ${server} cwd ${cwdOf(server).slice(root.length + 1)}`];
   });
 
   if (pageErrors.length) console.log(`page errors (not failures): ${pageErrors.slice(0, 3).join(' | ')}`);
