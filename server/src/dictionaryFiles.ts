@@ -2,7 +2,7 @@
  * The team's `.article-lens.json` files: found upward from an article, parsed
  * safely, cached until they change, and edited by the "Mark as …" quick fixes.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { emptyDictionary, MAX_DICTIONARY_CHARS, normalizeName, parseDictionary, type Dictionary, type DictionaryProblem } from './analysis/dictionary';
 import type { EntityType } from './analysis/types';
@@ -104,6 +104,8 @@ export class DictionaryFiles {
   write(path: string, name: string, correction: Correction): string | undefined {
     let existing: string | undefined;
     try {
+      // a link could point anywhere (outside the workspace): corrections are written to plain files only
+      if (isLink(path)) return `${path} is a symbolic link; Article Lens writes corrections only to a plain file`;
       existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
     } catch (error) {
       return `cannot read ${path}: ${(error as Error).message}`;
@@ -121,5 +123,13 @@ export class DictionaryFiles {
 
   loaded(): LoadedDictionary[] {
     return [...this.files.values()];
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false; // missing: a new plain file is created
   }
 }

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, SemanticTokens } from 'vscode-languageserver-protocol';
-import { applyCorrection } from '../../server/src/dictionaryFiles';
+import { applyCorrection, DictionaryFiles } from '../../server/src/dictionaryFiles';
 import { decodeTokens, startClient, type TestClient } from './lspClient';
 
 const TEXT = 'Zorblat Visits Quenford\n\nZorblat Industries opened a plant in Quenford on Monday, officials said.\n';
@@ -111,5 +111,21 @@ describe('team dictionary (.article-lens.json)', () => {
   it('refuses to rewrite a file that is not a JSON object', () => {
     expect(applyCorrection('[1,2]', 'X', 'person')).toEqual({ error: expect.stringMatching(/not a JSON object/) });
     expect(applyCorrection('{oops', 'X', 'person')).toEqual({ error: expect.stringMatching(/not valid JSON/) });
+  });
+
+  it('never writes through a symbolic link (it could point outside the workspace)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'article-lens-link-'));
+    const outside = join(root, 'outside.json');
+    writeFileSync(outside, '{}\n');
+    const link = join(root, '.article-lens.json');
+    symlinkSync(outside, link);
+    const error = new DictionaryFiles().write(link, 'Maria Delgado', 'not-entity');
+    expect(error).toMatch(/symbolic link/);
+    expect(readFileSync(outside, 'utf8')).toBe('{}\n');
+    // a dangling link is refused too, rather than creating its target
+    const dangling = join(mkdtempSync(join(tmpdir(), 'article-lens-link-')), '.article-lens.json');
+    symlinkSync(join(root, 'missing.json'), dangling);
+    expect(new DictionaryFiles().write(dangling, 'X', 'person')).toMatch(/symbolic link/);
+    expect(existsSync(join(root, 'missing.json'))).toBe(false);
   });
 });

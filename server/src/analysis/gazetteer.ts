@@ -62,7 +62,8 @@ let cityFile: string | undefined | null = null;
 function cityFilePath(): string | undefined {
   if (cityFile !== null) return cityFile;
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const candidates = [join(here, 'cities.json'), join(here, '..', '..', 'out', 'cities.json'), join(process.cwd(), 'server', 'out', 'cities.json')];
+  // next to the bundle, or the built file seen from the sources (tests); never the working folder, which may be a workspace's
+  const candidates = [join(here, 'cities.json'), join(here, '..', '..', 'out', 'cities.json')];
   cityFile = candidates.find((p) => {
     try {
       return existsSync(p);
