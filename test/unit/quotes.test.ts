@@ -182,10 +182,17 @@ describe('speakers and cues', () => {
   });
 
   it('speaker continuing from the previous paragraph', () => {
-    const text = '“We are ready,” Jane Doe said.\n\n“We have been ready for years.”';
+    const text = '“We are ready,” Jane Doe said. She smiled at the crowd.\n\n“We have been ready for years.”';
     const a = analyze(text);
     expect(a.quotes.map((q) => q.speaker?.text)).toEqual(['Jane Doe', 'Jane Doe']);
     expect(a.quotes[1].speaker?.via).toBe('previous-sentence');
+    expect(a.findings).toEqual([]);
+  });
+
+  it('a paragraph that only continues the attributed speech is part of the same quotation', () => {
+    const text = '“We are ready,” Jane Doe said.\n\n“We have been ready for years.”';
+    const a = analyze(text);
+    expect(a.quotes.map((q) => [q.speaker?.text, q.parts.length, q.paragraphs])).toEqual([['Jane Doe', 2, [0, 1]]]);
     expect(a.findings).toEqual([]);
   });
 

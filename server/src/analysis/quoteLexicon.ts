@@ -25,7 +25,9 @@ export const CUE_WORDS = new Set(
     'labelled branded termed praised criticized criticised blasted slammed accused mocked hailed touted ' +
     'read reads began begins concluded advised explained elaborated clarified asserted asserts asserting ' +
     'commented comments commenting ask put sings sang singing chanting chants wrote tweeted shot fired ' +
-    'typed interrupted interrupts continued explained predicted recounted reminded reminds recalled'
+    'typed interrupted interrupts continued explained predicted recounted reminded reminds recalled ' +
+    'mocks fumed fumes surmised remembered remembers pressed gushed raved marveled marvelled griped grumbled ' +
+    'scolded taunted teased sneered huffed muses retorts quips chimed attacked denounced condemned decried lambasted derided chided rebuked'
   ).split(/\s+/),
 );
 

@@ -111,6 +111,12 @@ export interface PostFeatures {
   gapComma: boolean;
   /** a dash follows the quotation ("… -- ''That makes me smart'' -- and …") */
   dashAfter: boolean;
+  /**
+   * Nothing of the writer's follows in the paragraph but the sentence that carries the
+   * quotation's attribution (“…,” he said.¶) or nothing at all (“…”¶): a quotation opening
+   * the next paragraph may continue this speech.
+   */
+  restEmpty: boolean;
 }
 
 export interface LocalRec {
@@ -708,7 +714,8 @@ function buildVariant(t: string, marks: QuoteMarkToken[], continuingIn: boolean,
       lastTok = x;
       if (x.kind !== 'word') continue;
       if (x.start >= a.end) words++;
-      if ((!a.cue || x.start !== a.cue.start) && isVerbCue(toks, k) && !relativeCue(toks, k)) cue = true;
+      // (a naming verb in the writer's aside is not another speech act: "a super PAC called Future45")
+      if ((!a.cue || x.start !== a.cue.start) && isVerbCue(toks, k) && !relativeCue(toks, k) && !WEAK_CUES.has(lower(x))) cue = true;
     }
     r.post!.gapWords = words;
     r.post!.gapCue = cue;
@@ -811,12 +818,15 @@ function postFeatures(P: Para, r: LocalRec): PostFeatures {
   const { t } = P;
   const lastText = t.slice(Math.max(r.innerStart, r.innerEnd - 40), r.innerEnd).trim();
   const after = tokensAfter(P, r.end);
+  const postEmpty = after.toks.every((x) => x.kind === 'punct');
+  const post = attributionAfter(P, r.end);
   return {
     terminalInside: /[.,!?…—–-]['’‘]?$/.test(lastText),
     sentenceInside: /[.!?…]['’‘]?$/.test(lastText),
-    postEmpty: after.toks.every((x) => x.kind === 'punct'),
+    postEmpty,
     dashAfter: after.toks.length > 0 && after.toks[0].kind === 'punct' && /^[—–-]$/.test(after.toks[0].text),
-    post: attributionAfter(P, r.end),
+    post,
+    restEmpty: !after.endsAtQuote && (postEmpty || !!post) && onlyPunctFrom(P.toks, after.next),
     next: -1,
     gapWords: 0,
     gapCue: false,
@@ -875,7 +885,7 @@ function tokensBefore(P: Para, pos: number): Tok[] {
 }
 
 /** Tokens of the writer's sentence after `pos`, up to the sentence end or the next quote (bounded). */
-function tokensAfter(P: Para, pos: number): { toks: Tok[]; endsAtQuote: boolean } {
+function tokensAfter(P: Para, pos: number): { toks: Tok[]; endsAtQuote: boolean; next: number } {
   const all = P.toks;
   let i0 = tokIndexBefore(all, pos);
   while (i0 < all.length && all[i0].start < pos) i0++;
@@ -884,12 +894,20 @@ function tokensAfter(P: Para, pos: number): { toks: Tok[]; endsAtQuote: boolean 
     const x = toks[i];
     if (x.kind === 'quote') {
       if (isNickname(toks, i)) continue;
-      return { toks: toks.slice(0, i), endsAtQuote: true };
+      return { toks: toks.slice(0, i), endsAtQuote: true, next: i0 + i };
     }
-    if (x.kind === 'punct' && x.text === ';') return { toks: toks.slice(0, i + 1), endsAtQuote: false };
-    if (x.kind === 'punct' && isBoundaryAt(toks, i, i + 1, toks.length)) return { toks: toks.slice(0, i + 1), endsAtQuote: false };
+    if (x.kind === 'punct' && x.text === ';') return { toks: toks.slice(0, i + 1), endsAtQuote: false, next: i0 + i + 1 };
+    if (x.kind === 'punct' && isBoundaryAt(toks, i, i + 1, toks.length)) return { toks: toks.slice(0, i + 1), endsAtQuote: false, next: i0 + i + 1 };
   }
-  return { toks, endsAtQuote: false };
+  return { toks, endsAtQuote: false, next: i0 + toks.length };
+}
+
+/** Only punctuation from token index `from` to the paragraph end (a bounded look). */
+function onlyPunctFrom(toks: Tok[], from: number): boolean {
+  for (let i = from; i < toks.length; i++) {
+    if (toks[i].kind !== 'punct' || i - from > 8) return false;
+  }
+  return true;
 }
 
 /** Tokens of the sentence that ends right before `pos` (used for the previous sentence). */
@@ -1412,6 +1430,8 @@ function parentheticalAttribution(t: string, toks: Tok[], last: number): LocalAt
     }
     if (np === 0 || j > last || !isCue(toks[j]) || WEAK_CUES.has(lower(toks[j]))) continue;
     const cue = toks[j];
+    // "Trump attacked Clinton, saying …": a cue with a named object is the sentence's own verb, not an aside
+    if (j + 1 <= last && isCapitalized(toks[j + 1])) continue;
     let k = j + 1;
     while (k <= last && toks[k].kind === 'word' && k - j <= 6) k++;
     if (k > last || toks[k].text !== ',') continue;

@@ -219,6 +219,7 @@ function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findin
   // ---- 4. classification and attribution
   const mentions = new Mentions(entities, starts, ends, vars);
   mentions.setEntities(entities);
+  mentions.setAnalyses(analyses, text);
   const ctx: Ctx = { last: null, text, paragraphs, analyses, starts, ends, kinds, vars, mentions };
   let last: { speaker: Speaker; para: number } | null = null;
   for (const c of chains) {
@@ -789,13 +790,89 @@ class Mentions {
     return this.byId.get(id);
   }
 
+  private analyses?: ArticleInput['analyses'];
+
+  private text = '';
+
+  setAnalyses(analyses: ArticleInput['analyses'], text: string): void {
+    this.analyses = analyses;
+    this.text = text;
+  }
+
   gender(e: Entity): 'male' | 'female' | null {
     let g = this.genders.get(e.id);
     if (g === undefined) {
-      g = entityGender(e);
+      g = entityGender(e) ?? this.pronounGender(e);
       this.genders.set(e.id, g);
     }
     return g;
+  }
+
+  /**
+   * A person's gender from the writer's pronouns: the first he/his/him or she/her after
+   * a mention, in the same sentence, with no other person named in between
+   * ("Rakeyia Scott told officers that her husband …"). A majority of a few mentions.
+   */
+  private pronounGender(e: Entity): 'male' | 'female' | null {
+    if (e.type !== 'person' || !this.analyses) return null;
+    let male = 0;
+    let female = 0;
+    const ms = e.mentions;
+    for (let i = 0, seen = 0; i < ms.length && seen < 12; i++) {
+      const m = ms[i];
+      const p = m.paragraph;
+      if (!(p >= 0 && p < this.starts.length) || m.start < this.starts[p] || m.start >= this.ends[p]) continue;
+      const nlp = this.analyses[p]?.nlp;
+      if (!nlp?.pronouns?.length) continue;
+      seen++;
+      const b = this.starts[p];
+      const relEnd = m.end - b;
+      const prons = nlp.pronouns;
+      let lo = 0;
+      let hi = prons.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (prons[mid].start < relEnd) lo = mid + 1;
+        else hi = mid;
+      }
+      // the first gendered pronoun after the mention, outside quotations
+      let pr = null;
+      for (let k = lo; k < prons.length && k < lo + 6; k++) {
+        if (prons[k].start - relEnd > 160) break;
+        if (this.insideQuote(p, b + prons[k].start)) continue;
+        if (prons[k].gender === 'male' || prons[k].gender === 'female') {
+          pr = prons[k];
+          break;
+        }
+        if (prons[k].gender === 'plural') break;
+      }
+      if (!pr) continue;
+      // same sentence: no sentence end in between
+      let sentenceEnd = false;
+      for (const s of nlp.sentences) {
+        if (s.end > relEnd && s.end <= pr.start) {
+          sentenceEnd = true;
+          break;
+        }
+      }
+      if (sentenceEnd) continue;
+      // no other person named in between
+      let other = false;
+      for (let k = this.pplOff[p]; k < this.pplOff[p + 1]; k++) {
+        const o = this.pplM[k];
+        if (o.start >= m.end && o.start < b + pr.start && this.pplE[k] !== e) {
+          other = true;
+          break;
+        }
+      }
+      // nor anyone else likely: a capitalised word in between ("said to the Republican nominee, who … his")
+      if (other || /\s\p{Lu}/u.test(this.text.slice(m.end, b + pr.start))) continue;
+      if (pr.gender === 'male') male++;
+      else female++;
+    }
+    if (male > female) return 'male';
+    if (female > male) return 'female';
+    return null;
   }
 
   /** Is the absolute position (in paragraph p) inside a depth-0 quotation? */
@@ -941,7 +1018,14 @@ function resolve(ctx: Ctx, ls: LocalSpeaker | null | undefined, p: number, force
   return sp;
 }
 
-/** The person a he/she refers to: the most recent compatible person mentioned outside quotations. */
+/**
+ * The person a he/she refers to, among the persons mentioned outside quotations
+ * (a bounded look back): a compatible person named earlier in the same sentence;
+ * else the speaker of the last quotation when still close; else the nearest person
+ * who is the subject of a sentence ("Lynch said …", "Mr. Hale, 52, …"); else, when the
+ * nearest paragraph naming someone compatible names them only in passing, the last
+ * speaker; else that paragraph's first such person.
+ */
 function resolvePronoun(ctx: Ctx, p: number, pos: number, sentStart: number, pronoun: string, useLast: boolean): { id: string; name: string } | null {
   const gender = PRONOUNS[pronoun];
   if (gender !== 'male' && gender !== 'female') return null;
@@ -949,18 +1033,21 @@ function resolvePronoun(ctx: Ctx, p: number, pos: number, sentStart: number, pro
   // “…,” he said — when nobody compatible is named in the sentence, "he" is usually the one still speaking
   const last = useLast ? ctx.last : null;
   const lastEntity = last?.speaker.entity ? M.entityById(last.speaker.entity) : undefined;
-  const lastOk = !!lastEntity && lastEntity.type === 'person' && p - last!.para <= 1 && last!.para <= p && M.gender(lastEntity) === gender;
-  // the nearest stretch of text (sentence, else paragraph) naming a compatible person: its first such person,
-  // who is usually the subject ("Mr. A told B that … . He said …" → Mr. A)
+  const lastGender = lastEntity ? M.gender(lastEntity) : null;
+  const lastCompatible = !!lastEntity && lastEntity.type === 'person' && last!.para <= p && p - last!.para <= 3 && (lastGender === gender || lastGender === null);
+  const lastKnown = lastCompatible && lastGender === gender;
+  const lastOk = lastKnown && p - last!.para <= 1;
+  let subject: Entity | null = null;
+  const pick = (e: Entity) => ({ id: e.id, name: e.name });
   let chosen: Entity | null = null;
   let chosenPara = -1;
   let steps = 0;
   for (let q = p; q >= 0 && steps < 60; q--) {
     if (q < p && pos - ctx.ends[q] > 6000) break;
+    if (chosen && q !== chosenPara) break;
     const from = M.pplOff[q];
     const to = M.pplOff[q + 1];
     if (from === to) continue;
-    if (chosen && q !== chosenPara) break;
     let i = to - 1;
     if (q === p) {
       let lo = from;
@@ -975,23 +1062,66 @@ function resolvePronoun(ctx: Ctx, p: number, pos: number, sentStart: number, pro
     for (; i >= from && steps < 60; i--, steps++) {
       const m = M.pplM[i];
       const e = M.pplE[i];
-      if (pos - m.end > 6000) return chosen ? { id: chosen.id, name: chosen.name } : null;
+      if (pos - m.end > 6000) return subject ? pick(subject) : chosen ? pick(chosen) : lastKnown ? pick(lastEntity!) : null;
       if (M.insideQuote(q, m.start)) continue;
       const g = M.gender(e);
       if (g && g !== gender) continue;
-      if (!chosen) {
-        chosen = e;
-        chosenPara = q;
-        if (m.start >= sentStart) return { id: e.id, name: e.name };
-        if (lastOk) return { id: lastEntity!.id, name: lastEntity!.name };
-        continue;
-      }
+      if (q === p && m.start >= sentStart) return pick(e);
+      if (lastOk) return pick(lastEntity!);
+      // the nearest subject of a sentence in the nearest paragraph naming someone compatible
+      if (!subject && isSubjectMention(ctx, q, m)) subject = e;
+      if (!chosen) chosenPara = q;
       chosen = e;
     }
-    if (chosen && chosenPara === q && steps < 60 && i >= from) break;
+    if (subject) return pick(subject);
+    if (chosen && chosenPara === q) {
+      // that paragraph names someone compatible only in passing ("… investigating his wife, Hillary Clinton")
+      if (lastKnown && last!.para >= q - 1 && lastEntity !== chosen) return pick(lastEntity!);
+      break;
+    }
   }
-  if (lastOk && !chosen) return { id: lastEntity!.id, name: lastEntity!.name };
-  return chosen ? { id: chosen.id, name: chosen.name } : null;
+  if (!chosen && lastKnown) return pick(lastEntity!);
+  return chosen ? pick(chosen) : null;
+}
+
+/**
+ * Is the mention the subject of its sentence: it opens the sentence (after a short
+ * title: "Democratic nominee Hillary Clinton"), or a speech verb follows it ("…, Lynch said").
+ */
+function isSubjectMention(ctx: Ctx, q: number, m: Mention): boolean {
+  const t = ctx.paragraphs[q].text;
+  const b = ctx.starts[q];
+  const rs = m.start - b;
+  const re = m.end - b;
+  if (rs < 0 || re > t.length) return false;
+  // what follows: [’s is not a subject] a cue, or an auxiliary and a cue
+  if (m.possessive) return false;
+  const after = /^\s*(?:,[^,]{0,60},\s*)?(\p{L}+)(?:\s+(\p{L}+))?/u.exec(t.slice(re, re + 90));
+  if (after) {
+    const w1 = after[1].toLowerCase();
+    const w2 = after[2]?.toLowerCase();
+    if (CUE_WORDS.has(w1) && !WEAK_CUES.has(w1)) return true;
+    if (w2 && /^(also|has|had|later|then|once|again|previously|repeatedly)$/.test(w1) && CUE_WORDS.has(w2) && !WEAK_CUES.has(w2)) return true;
+  }
+  const sentences = ctx.analyses[q]?.nlp?.sentences;
+  let start = 0;
+  if (sentences && sentences.length) {
+    let lo = 0;
+    let hi = sentences.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sentences[mid].start <= rs) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) start = sentences[lo - 1].start;
+  }
+  if (rs - start > 80) return false;
+  const prefix = t.slice(start, rs).replace(/^[\s"“‘'(\[—–-]+/, '');
+  if (prefix === '') return true;
+  const words = prefix.split(/\s+/).filter(Boolean);
+  if (words.length > 4) return false;
+  // "But Mr.", "Democratic presidential nominee", "The former governor,"
+  return words.every((w) => !/^(of|to|with|for|on|in|at|by|about|from|after|before|during|against|than|that|when|while|if|because|said|says|told)$/i.test(w)) && !/[,;:]\s*$/.test(prefix.trim()) === true;
 }
 
 function chainWords(c: Chain): string[] {
@@ -1064,6 +1194,10 @@ function classifyAndAttribute(c: Chain, ctx: Ctx, last: { speaker: Speaker; para
       kind = 'direct';
       attribution = pre ?? (preF.dashSpeaker ? { speaker: preF.dashSpeaker, end: 0 } : post);
       if (!pre && !preF.dashSpeaker && post) attrPara = lp;
+    } else if (!startsLower && words.length >= 4 && preF.introComma && !preF.introDash && postF.sentenceInside && postF.postEmpty && !pre?.naming) {
+      // a whole sentence after the writer's comma, ending the writer's sentence: … on Twitter on Monday, “Next summer, we …”
+      kind = 'direct';
+      attribution = pre;
     } else if (words.length <= 3 && !preF.cueNear && !(pre?.speaker && !pre.naming) && !post) {
       // one to three words nobody is credited with in the writer's sentence: a scare quote
       // (inside reported speech — he warned that he would not be “lulled to sleep” — they are the speaker's words)
@@ -1098,6 +1232,10 @@ function classifyAndAttribute(c: Chain, ctx: Ctx, last: { speaker: Speaker; para
     const prev = previousSpeaker(ctx, c, last);
     if (prev) c.speaker = prev;
   }
+}
+
+function isDashCue(ctx: Ctx, p: number, cue: Span | undefined): boolean {
+  return !!cue && /^[―—–]$/.test(ctx.paragraphs[p].text.slice(cue.start, cue.end));
 }
 
 /**
@@ -1137,6 +1275,44 @@ function mergeInterrupted(chains: Chain[], ctx: Ctx): void {
     if (!(cFirst.pre.atStart || post.gapComma)) continue;
     (w.merged ??= []).push(c);
     c.skip = true;
+  }
+  mergeAcrossParagraphs(chains, ctx);
+}
+
+/**
+ * “…,” she said.¶“…”¶“…” — a speech attributed once and continued by the paragraphs
+ * after it, each wholly a quotation with no attribution of its own, is one quotation.
+ * Only when nothing but the attribution follows the quotation in its paragraph.
+ */
+function mergeAcrossParagraphs(chains: Chain[], ctx: Ctx): void {
+  const { vars } = ctx;
+  for (let k = 0; k < chains.length; k++) {
+    const w = chains[k];
+    if (w.depth !== 0 || w.skip || w.kind !== 'direct' || !w.speaker) continue;
+    let tail: Chain = w.merged ? w.merged[w.merged.length - 1] : w;
+    let j = k + 1;
+    for (let guard = 0; guard < 64; guard++) {
+      const tp = tail.paras[tail.paras.length - 1];
+      const tr = tail.recs[tail.recs.length - 1];
+      // (not after a signed statement: “…” ― Name)
+      if (tr.close < 0 || !tr.post?.restEmpty || tp + 1 >= vars.length || (tr.post.post && isDashCue(ctx, tp, tr.post.post.cue))) break;
+      const nv = vars[tp + 1];
+      if (nv.junk || nv.recs.length === 0) break;
+      const target = nv.recs[0];
+      if (target.start !== 0 || target.depth !== 0 || target.incoming || !target.pre?.atStart) break;
+      while (j < chains.length && j - k < 200 && !(chains[j].paras[0] === tp + 1 && chains[j].recs[0] === target)) {
+        if (chains[j].paras[0] > tp + 1) break;
+        j++;
+      }
+      const c = chains[j];
+      if (!c || c.paras[0] !== tp + 1 || c.recs[0] !== target) break;
+      if (c.skip || c.depth !== 0 || c.kind !== 'direct' || c.localSpeakerPost || c.recs[c.recs.length - 1].post?.post) break;
+      if (c.speaker && c.speaker.via !== 'previous-sentence') break;
+      (w.merged ??= []).push(c);
+      c.skip = true;
+      tail = c;
+      j++;
+    }
   }
 }
 
