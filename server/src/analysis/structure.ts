@@ -70,6 +70,10 @@ interface Shape {
   titleLike: boolean;
   bodyLike: boolean;
   furniture?: BoilerplateKind;
+  /** a markdown heading ("## Reaction") */
+  heading: boolean;
+  /** reads like a subhead when it stands between body paragraphs: short, title-like, capitalised, no quotation */
+  subheadLike: boolean;
 }
 
 const shapes = new WeakMap<ParagraphAnalysis, Shape>();
@@ -88,6 +92,8 @@ function shapeOf(text: string, analysis: ParagraphAnalysis | undefined): Shape {
       titleLike: titleLike(text),
       bodyLike: bodyLike(text),
       furniture: text.length <= 100 ? FURNITURE.find(([re]) => re.test(trimmed))?.[1] : undefined,
+      heading: HEADING_MARKUP.test(text),
+      subheadLike: text.length <= 80 && titleLike(text) && !/["“”]/.test(text) && /^\p{Lu}/u.test(text),
     };
     if (analysis) shapes.set(analysis, shape);
   }
@@ -241,9 +247,9 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   for (let i = first; i < slices.length; i++) {
     if (kinds[i] !== 'body') continue;
     const s = slices[i];
-    const heading = HEADING_MARKUP.test(s.text);
+    const heading = shape[i].heading;
     const between = kinds[i - 1] === 'body' && kinds[i + 1] === 'body';
-    if (heading || (between && s.text.length <= 80 && shape[i].titleLike && !/["“”]/.test(s.text) && /^\p{Lu}/u.test(s.text))) {
+    if (heading || (between && shape[i].subheadLike)) {
       kinds[i] = 'subhead';
       const offset = heading ? s.text.indexOf(' ') + 1 : 0;
       structure.sections.push(span(text, s.start + offset, s.end));
