@@ -3,7 +3,7 @@ import { analyzeArticle, analyzeParagraph, ParagraphCache, type ArticleInput } f
 import { emptyDictionary, normalizeName, parseDictionary } from '../../server/src/analysis/dictionary';
 import { detectStructure } from '../../server/src/analysis/structure';
 import { generateArticle } from '../bench/generate';
-import { buildEntities } from '../../server/src/analysis/entities';
+import { buildEntities, buildEntitiesSteps } from '../../server/src/analysis/entities';
 import { analyzeParagraphNlp } from '../../server/src/analysis/nlp';
 import { splitParagraphs } from '../../server/src/analysis/paragraphs';
 import type { Entity, ParagraphKind, Structure } from '../../server/src/analysis/types';
@@ -245,6 +245,58 @@ describe('buildEntities: incremental analysis equals a fresh one', () => {
     }
     // a ratio against the same pass without the memo, in the same process (no wall-clock bound)
     expect(Math.min(...times)).toBeLessThan(Math.min(...cold) * 0.6);
+  });
+
+  it('passes over two documents in turn, or interleaved in slices, equal fresh ones', () => {
+    const a = generateArticle(20_000, 3);
+    const b = generateArticle(20_000, 4);
+    const inputOf = (text: string, cache: ParagraphCache): ArticleInput => {
+      const paragraphs = splitParagraphs(text);
+      const analyses = paragraphs.map((p) => {
+        let x = cache.get(p.text);
+        if (!x) cache.set(p.text, (x = analyzeParagraph(p.text)));
+        return x;
+      });
+      return { text, paragraphs, analyses, structure: detectStructure(text, paragraphs, analyses), options: {} };
+    };
+    const cache = new ParagraphCache();
+    const fresh = (text: string) => JSON.stringify(buildEntities(inputOf(text, new ParagraphCache())));
+    let ta = a;
+    let tb = b;
+    for (let k = 0; k < 4; k++) {
+      ta = ta.slice(0, 5000 + k) + 'Mr. Quint' + ta.slice(5000 + k);
+      tb = tb.slice(0, 9000 - k) + '\n\nIn Tirana, Olga Varga spoke.' + tb.slice(9000 - k);
+      // two generators advanced in turn, a slice at a time
+      const ga = buildEntitiesSteps(inputOf(ta, cache));
+      const gb = buildEntitiesSteps(inputOf(tb, cache));
+      let ra = ga.next();
+      let rb = gb.next();
+      while (!ra.done || !rb.done) {
+        if (!ra.done) ra = ga.next();
+        if (!rb.done) rb = gb.next();
+      }
+      expect(JSON.stringify(ra.value)).toBe(fresh(ta));
+      expect(JSON.stringify(rb.value)).toBe(fresh(tb));
+      expect(JSON.stringify(buildEntities(inputOf(ta, cache)))).toBe(fresh(ta));
+    }
+  });
+
+  it('the generator pauses on a long article and returns what buildEntities does', () => {
+    const text = generateArticle(150_000, 2);
+    const cache = new ParagraphCache();
+    analyzeArticle(text, {}, cache);
+    const paragraphs = splitParagraphs(text);
+    const analyses = paragraphs.map((p) => cache.get(p.text) ?? analyzeParagraph(p.text));
+    const inp: ArticleInput = { text, paragraphs, analyses, structure: detectStructure(text, paragraphs, analyses), options: {} };
+    const steps = buildEntitiesSteps(inp);
+    let pauses = 0;
+    let r = steps.next();
+    while (!r.done) {
+      pauses++;
+      r = steps.next();
+    }
+    expect(pauses).toBeGreaterThan(3);
+    expect(JSON.stringify(r.value)).toBe(JSON.stringify(buildEntities(inp)));
   });
 });
 

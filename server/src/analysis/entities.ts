@@ -8,15 +8,29 @@
  *  - a name recognised once is recognised at every occurrence (a word scan),
  *  - "President Aleksandr G. Lukashenko", "Mr. Lukashenko’s" and "Lukashenko" are one person,
  *  - the type is a vote over all mentions.
+ *
+ * What a paragraph contributes once the article's knowledge is applied (known names found
+ * in it, the candidates a headline keeps, the cluster of each mention) depends on the
+ * paragraph and on that knowledge only. The knowledge is summarised by a version that
+ * changes only when it does (see `stateVersion`), and the last pass keeps its per-mention
+ * results as flat arrays (see `Pass`): the next pass over the same document copies the
+ * share of every paragraph before and after the edit from there without visiting those
+ * paragraphs' objects (the pass is bound by memory access, not arithmetic).
+ *
+ * `buildEntitiesSteps` is the same work as a generator that pauses every few thousand
+ * units of work, so a very long article can be analysed in slices.
  */
 import type { ArticleInput } from './article';
 import { normalizeName as normalizeNameUncached, type Dictionary } from './dictionary';
 import { lookupPlace } from './gazetteer';
-import type { DescriptorCandidate, Descriptor, Entity, EntityType, Mention, ParagraphAnalysis, ParagraphKind, TextSpan } from './types';
+import type { DescriptorCandidate, Descriptor, Entity, EntityType, Mention, NameCandidate, ParagraphAnalysis, ParagraphKind } from './types';
 
 type Context = Mention['context'];
 
-/** normalizeName, memoised (names repeat a lot in an article and across edits). */
+/** A shared empty list (never written to). */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** normalizeName, memoised (names repeat a lot in an article and across edits); equal names share one key string. */
 let normCache = new Map<string, string>();
 function normalizeName(s: string): string {
   let v = normCache.get(s);
@@ -28,12 +42,28 @@ function normalizeName(s: string): string {
   return v;
 }
 
+/** The words of a name, shared between equal names (read only). */
+let wordsCache = new Map<string, readonly string[]>();
+function wordsOf(name: string): readonly string[] {
+  let v = wordsCache.get(name);
+  if (v === undefined) {
+    v = words(name);
+    if (!v.length) v = EMPTY;
+    if (wordsCache.size > 100_000) wordsCache = new Map();
+    wordsCache.set(name, v);
+  }
+  return v;
+}
+
+/** Work units (paragraphs, mentions, scanned words) between two pauses of `buildEntitiesSteps`. */
+const SLICE = 2000;
+
 // ---------------------------------------------------------------------------
 // Per-paragraph data (depends on the paragraph text alone; memoised)
 // ---------------------------------------------------------------------------
 
-/** A name candidate prepared for the article pass (offsets relative to the paragraph). */
-interface Cand {
+/** A mention in the making (offsets relative to its paragraph; never changed once made). */
+interface Raw {
   start: number;
   end: number;
   text: string;
@@ -41,57 +71,73 @@ interface Cand {
   name: string;
   /** lookup key of `name` */
   key: string;
-  words: string[];
+  words: readonly string[];
   /** key of the name without middle initials */
   core: string;
   /** the name is written in capitals */
   caps: boolean;
-  type?: EntityType;
+  type: EntityType | undefined;
   confidence: number;
-  source: string;
-  prefix?: TextSpan;
-  /** "Mr. Lukashenko" and its key */
-  prefixAlias?: string;
-  prefixAliasKey?: string;
-  possessive?: boolean;
-  /** the prefix is a courtesy honorific ("Mr.") */
-  courtesy: boolean;
+  possessive: boolean;
+  /** the paragraph's candidate, or undefined for a mention found by the known-name scan */
+  c: Cand | undefined;
+}
+
+/**
+ * A name candidate prepared for the article pass (offsets relative to the paragraph).
+ * It is its own raw mention (`c` is itself) unless the team dictionary retypes it.
+ */
+interface Cand extends Raw {
+  nc: NameCandidate;
+  /** key of "Mr. Lukashenko" when the prefix is a courtesy honorific ("Mr.") */
+  aliasKey: string | undefined;
   /** this candidate's descriptors */
-  descriptors: PreparedDescriptor[];
+  descs: readonly PreparedDescriptor[];
 }
 
-interface PreparedDescriptor extends DescriptorCandidate {
+interface PreparedDescriptor {
+  kind: DescriptorCandidate['kind'];
+  text: string;
+  start: number;
+  end: number;
   key: string;
-}
-
-/** A capitalised word (any word in an all-caps paragraph) where a known name may start. */
-interface ScanWord {
-  at: number;
-  /** key without a trailing period or possessive */
-  key: string;
-  /** key of the word as written, when it differs */
-  alt?: string;
 }
 
 interface ParaData {
-  cands: Cand[];
+  cands: readonly Cand[];
   caps: boolean;
   titleCase: boolean;
-  scan: ScanWord[];
-  /** the scan words outside every candidate (enough where all candidates are kept) */
-  scanOutside: ScanWord[];
-  /** the raw mentions of the last article pass, reused while index, weakness and dictionary stay */
-  raws?: { paragraph: number; weak: boolean; dict: Dictionary | undefined; list: Raw[] };
+  /**
+   * Capitalised words (any word in an all-caps paragraph) where a known name may start:
+   * their offsets, or -1 - offset for a word inside a candidate (only weak paragraphs look there)
+   */
+  scanAt: readonly number[];
+  /** key of each word without a trailing period or possessive */
+  scanKey: readonly string[];
+  /** key of each word as written where it differs (undefined: none differs) */
+  scanAlt: readonly (string | undefined)[] | undefined;
+  /** the candidates with the team dictionary applied, for that dictionary */
+  dictRaws?: { dict: Dictionary; list: readonly Raw[] };
+}
+
+/** What a paragraph contributes to an article pass once the article's knowledge is applied. */
+interface ArticleMemo {
+  /** the raw mentions kept (weak paragraphs keep only what the body knows) */
+  own: readonly Raw[];
+  /** known names found by the scan */
+  found: Raw[] | undefined;
+  /** the anyWeakScanned flag `list` was made with (undefined: not made) */
+  aws: boolean | undefined;
+  /** the mentions in text order */
+  list: readonly Raw[];
+  /** the cluster key of each mention (undefined: each mention's own key) */
+  cks: readonly string[] | undefined;
 }
 
 const memo = new WeakMap<ParagraphAnalysis, ParaData>();
 
 function stripPossessive(text: string): string {
   return text.replace(/[’']s?$/u, '');
-}
-
-function keyOf(text: string): string {
-  return normalizeName(stripPossessive(text));
 }
 
 function words(name: string): string[] {
@@ -109,14 +155,17 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 function prepare(analysis: ParagraphAnalysis, text: string): ParaData {
   const nlp = analysis.nlp;
   const caps = isAllCaps(text);
+  const names = nlp?.names ?? EMPTY;
   const cands: Cand[] = [];
-  const byIndex: (Cand | undefined)[] = [];
-  nlp?.names.forEach((c, ci) => {
-    if (c.start < 0 || c.end > text.length || c.end <= c.start) return;
-    const t = text.slice(c.start, c.end);
+  const byIndex: (Cand | undefined)[] = names.length > 1 ? new Array(names.length) : [];
+  for (let ci = 0; ci < names.length; ci++) {
+    const c = names[ci];
+    if (c.start < 0 || c.end > text.length || c.end <= c.start) continue;
+    // the candidate's own text when it is the paragraph's (it always is from nlp.ts): no new string
+    const t = typeof c.text === 'string' && c.text.length === c.end - c.start && text.startsWith(c.text, c.start) ? c.text : text.slice(c.start, c.end);
     const name = stripPossessive(t);
-    const ws = words(name);
-    const cand: Cand = {
+    const ws = wordsOf(name);
+    const cand = {
       start: c.start,
       end: c.end,
       text: t,
@@ -127,24 +176,27 @@ function prepare(analysis: ParagraphAnalysis, text: string): ParaData {
       caps: isAllCaps(name),
       type: c.type,
       confidence: c.confidence,
-      source: c.source,
-      courtesy: !!c.prefix && COURTESY.test(c.prefix.text),
-      descriptors: [],
-    };
-    if (c.prefix) {
-      cand.prefix = { start: c.prefix.start, end: c.prefix.end, text: c.prefix.text };
-      cand.prefixAlias = `${c.prefix.text} ${name}`;
-      cand.prefixAliasKey = normalizeName(cand.prefixAlias);
-    }
-    if (c.possessive) cand.possessive = true;
+      possessive: !!c.possessive,
+      c: undefined,
+      nc: c,
+      aliasKey: c.prefix && COURTESY.test(c.prefix.text) ? normalizeName(`${c.prefix.text} ${name}`) : undefined,
+      descs: EMPTY,
+    } as Cand;
+    cand.c = cand;
     cands.push(cand);
     byIndex[ci] = cand;
-  });
-  for (const d of nlp?.descriptors ?? []) {
-    const cand = byIndex[d.name];
-    if (cand) cand.descriptors.push({ ...d, key: normalizeName(d.kind === 'title' || d.kind === 'role' ? d.text.replace(/\.$/, '') : d.text) });
   }
-  const scan: ScanWord[] = [];
+  for (const d of nlp?.descriptors ?? EMPTY) {
+    const cand = byIndex[d.name];
+    if (!cand) continue;
+    const key = normalizeName(d.kind === 'title' || d.kind === 'role' ? d.text.replace(/\.$/, '') : d.text);
+    const prepared: PreparedDescriptor = { kind: d.kind, text: d.text, start: d.start, end: d.end, key };
+    if (cand.descs === EMPTY) cand.descs = [prepared];
+    else (cand.descs as PreparedDescriptor[]).push(prepared);
+  }
+  const scanAt: number[] = [];
+  const scanKey: string[] = [];
+  let scanAlt: (string | undefined)[] | undefined;
   const re = caps ? SCAN_CAPS : SCAN_CAPITALISED;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -153,14 +205,33 @@ function prepare(analysis: ParagraphAnalysis, text: string): ParaData {
     const w = m[0];
     const key = normalizeName(stripPossessive(w.replace(/\.$/, '')));
     const full = normalizeName(w);
-    scan.push(full === key ? { at, key } : { at, key, alt: full });
+    let inside = false;
+    for (const c of cands) {
+      if (c.start <= at && at < c.end) {
+        inside = true;
+        break;
+      }
+    }
+    if (full !== key) {
+      scanAlt ??= [];
+      scanAlt[scanKey.length] = full;
+    }
+    scanAt.push(inside ? -1 - at : at);
+    scanKey.push(key);
   }
-  const scanOutside = scan.filter((w) => !cands.some((c) => c.start <= w.at && w.at < c.end));
-  return { cands, caps, titleCase: !!nlp?.titleCase, scan, scanOutside };
+  if (scanAlt && scanAlt.length < scanKey.length) scanAlt.length = scanKey.length;
+  return {
+    cands: cands.length ? cands.slice() : EMPTY,
+    caps,
+    titleCase: !!nlp?.titleCase,
+    scanAt: scanAt.length ? scanAt.slice() : EMPTY,
+    scanKey: scanKey.length ? scanKey.slice() : EMPTY,
+    scanAlt: scanAlt?.slice(),
+  };
 }
 
 function paraData(analysis: ParagraphAnalysis | undefined, text: string): ParaData {
-  if (!analysis) return { cands: [], caps: false, titleCase: false, scan: [], scanOutside: [] };
+  if (!analysis) return { cands: EMPTY, caps: false, titleCase: false, scanAt: EMPTY, scanKey: EMPTY, scanAlt: undefined };
   let d = memo.get(analysis);
   if (!d) {
     d = prepare(analysis, text);
@@ -174,20 +245,41 @@ export function prepareEntityParagraph(analysis: ParagraphAnalysis, text: string
   paraData(analysis, text);
 }
 
+/** The candidates of a paragraph with the team dictionary applied (dropped names out, forced types in). */
+function dictRaws(d: ParaData, dict: Dictionary): readonly Raw[] {
+  const cached = d.dictRaws;
+  if (cached && cached.dict === dict) return cached.list;
+  const list: Raw[] = [];
+  for (const c of d.cands) {
+    if (dict.notEntities.has(c.key)) continue;
+    const forced = dict.types.get(c.key);
+    if (!forced) {
+      list.push(c);
+      continue;
+    }
+    list.push({
+      start: c.start,
+      end: c.end,
+      text: c.text,
+      name: c.name,
+      key: c.key,
+      words: c.words,
+      core: c.core,
+      caps: c.caps,
+      type: forced,
+      confidence: 1,
+      possessive: c.possessive,
+      c,
+    });
+  }
+  const out = list.length === d.cands.length && list.every((r, i) => r === d.cands[i]) ? d.cands : list.length ? list : EMPTY;
+  d.dictRaws = { dict, list: out };
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Article pass
 // ---------------------------------------------------------------------------
-
-/** A mention in the making (offsets relative to its paragraph; never changed once made). */
-interface Raw extends Pick<Cand, 'start' | 'end' | 'text' | 'name' | 'key' | 'words' | 'core' | 'caps' | 'confidence'> {
-  /** the paragraph's candidate, or undefined for a mention found by the known-name scan */
-  c: Cand | undefined;
-  type: EntityType | undefined;
-  paragraph: number;
-  /** headline-style or boilerplate paragraph: only known names count */
-  weak: boolean;
-  possessive: boolean;
-}
 
 const CONTEXT: Record<ParagraphKind, Context> = {
   headline: 'headline',
@@ -199,7 +291,7 @@ const CONTEXT: Record<ParagraphKind, Context> = {
 };
 
 /** "vladimir v. putin" → "vladimir putin" (initials dropped) for matching full names. */
-function coreKey(ws: string[]): string {
+function coreKey(ws: readonly string[]): string {
   const core = ws.filter((w, i) => i === 0 || i === ws.length - 1 || !/^\p{L}\.?$/u.test(w));
   return normalizeName(core.join(' '));
 }
@@ -215,7 +307,7 @@ function slug(name: string): string {
   return s || 'entity';
 }
 
-function acronymOf(ws: string[]): string {
+function acronymOf(ws: readonly string[]): string {
   const sig = ws.filter((w) => !/^(of|the|and|for|de|&)$/i.test(w));
   return sig.length >= 2 ? sig.map((w) => w[0]).join('').toLowerCase() : '';
 }
@@ -242,7 +334,7 @@ interface Form {
   text: string;
   lower: string;
   key: string;
-  words: string[];
+  words: readonly string[];
   core: string;
   caps: boolean;
   /** the form contains an apostrophe (compared after straightening) */
@@ -251,78 +343,208 @@ interface Form {
   anyCase: boolean;
 }
 
+/** The votes for one key: types in the order they were first voted for, and their weights. */
+interface Votes {
+  types: EntityType[];
+  weights: number[];
+}
+
+/**
+ * The article's knowledge as of the last pass: the voted keys with their winning types, the
+ * known names with their words, the dictionary. Everything the per-paragraph memo depends on
+ * (known-name forms, surnames, company stems, acronyms, which keys have votes) is a function of it.
+ */
+let lastState: unknown[] = [];
+let lastDict: Dictionary | undefined;
+let lastVersion = 0;
+let versions = 0;
+
+function stateVersion(state: unknown[], dict: Dictionary | undefined): number {
+  let same = dict === lastDict && state.length === lastState.length && versions > 0;
+  if (same) {
+    for (let i = 0; i < state.length; i++) {
+      if (state[i] !== lastState[i]) {
+        same = false;
+        break;
+      }
+    }
+  }
+  if (same) return lastVersion;
+  lastState = state;
+  lastDict = dict;
+  lastVersion = ++versions;
+  return lastVersion;
+}
+
+/** Mention flags in the pass's stream. */
+const F_POSSESSIVE = 1;
+const F_CAPS = 2;
+const F_TEAM = 8;
+const F_COMPANY = 16;
+const F_PLACE_HERE = 32;
+/** the mention is a candidate with descriptors */
+const F_DESCS = 64;
+
+/**
+ * What one article pass computed, in text order, as flat arrays: kept so the next pass over
+ * the same document reuses the share of every paragraph the edit did not touch without
+ * visiting that paragraph's objects (the pass is bound by memory access, not arithmetic).
+ */
+interface Pass {
+  analyses: readonly (ParagraphAnalysis | undefined)[];
+  kinds: readonly (ParagraphKind | undefined)[];
+  datas: readonly ParaData[];
+  /** per paragraph: headline style (ParaData.titleCase) */
+  titleCase: readonly boolean[];
+  dict: Dictionary | undefined;
+  /** votes: per paragraph offsets into the vote arrays (length n + 1) */
+  vOff: number[];
+  vKey: string[];
+  vType: EntityType[];
+  vW: number[];
+  vWords: (readonly string[])[];
+  /** the knowledge version the mentions were made under, and anyWeakScanned */
+  version: number;
+  aws: boolean;
+  /** per paragraph: a weak paragraph where the scan found a known name */
+  weakFound: boolean[];
+  /** mentions: per paragraph offsets into the mention arrays (length n + 1) */
+  mOff: number[];
+  mRaw: Raw[];
+  mCk: string[];
+  /** cluster vote: VOTED index (-1: none) and weight */
+  mVT: number[];
+  mVW: number[];
+  mFlags: number[];
+  mStart: number[];
+  mEnd: number[];
+  mKey: string[];
+  mText: string[];
+  mWords: number[];
+  mNameLength: number[];
+  /** the candidate's prefix (relative; mPStart -1: none), alias key and descriptors */
+  mPStart: number[];
+  mPEnd: number[];
+  mPText: (string | undefined)[];
+  mAlias: (string | undefined)[];
+  mDescs: (readonly PreparedDescriptor[])[];
+}
+
+let lastPass: Pass | undefined;
+
 /** Build the article's entities from the paragraph analyses. Never throws on well-formed input. */
 export function buildEntities(input: ArticleInput): Entity[] {
+  const steps = buildEntitiesSteps(input);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/**
+ * `buildEntities` as a generator: it yields every few thousand units of work (paragraphs,
+ * mentions, scanned words; a few milliseconds at most) and returns the entities. Run it to
+ * the end on the same input; abandoning it part-way is harmless.
+ */
+export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity[], void> {
   const { paragraphs, analyses, structure } = input;
   const dict = input.options.dictionary;
-  const kinds: ParagraphKind[] = [];
-  for (const p of structure?.paragraphs ?? []) kinds[p.index] = p.kind;
+  const n = paragraphs.length;
+  const kindOf: ParagraphKind[] = [];
+  for (const p of structure?.paragraphs ?? []) kindOf[p.index] = p.kind;
+  const kinds: (ParagraphKind | undefined)[] = new Array(n);
+  for (let pi = 0; pi < n; pi++) kinds[pi] = kindOf[paragraphs[pi].index];
+  let work = 0;
 
-  // 1. per-paragraph data → raw mentions with absolute offsets
-  const datas: ParaData[] = [];
-  const weakPara: boolean[] = [];
-  const contexts: Context[] = [];
-  const perPara: Raw[][] = [];
-  for (let pi = 0; pi < paragraphs.length; pi++) {
-    const p = paragraphs[pi];
-    const d = paraData(analyses[pi], p.text);
-    datas[pi] = d;
-    const kind = kinds[p.index] ?? 'body';
-    // a subhead in sentence case (a results line, a short label) is read like the body
-    const weak = kind === 'headline' || kind === 'boilerplate' || d.titleCase;
-    weakPara[pi] = weak;
-    contexts[pi] = CONTEXT[kind] ?? 'body';
-    const cached = d.raws;
-    if (cached && cached.paragraph === pi && cached.weak === weak && cached.dict === dict) {
-      perPara[pi] = cached.list;
-      continue;
-    }
-    const list: Raw[] = [];
-    for (const c of d.cands) {
-      if (dict && dict.notEntities.has(c.key)) continue;
-      const raw: Raw = {
-        start: c.start,
-        end: c.end,
-        c,
-        text: c.text,
-        name: c.name,
-        key: c.key,
-        words: c.words,
-        core: c.core,
-        caps: c.caps,
-        type: c.type,
-        confidence: c.confidence,
-        paragraph: pi,
-        weak,
-        possessive: !!c.possessive,
-      };
-      if (dict) {
-        const forced = dict.types.get(c.key);
-        if (forced) {
-          raw.type = forced;
-          raw.confidence = 1;
-        }
-      }
-      list.push(raw);
-    }
-    perPara[pi] = list;
-    d.raws = { paragraph: pi, weak, dict, list };
+  // the paragraphs before and after the edit: same analysis, same kind as in the last pass
+  const prev = lastPass !== undefined && lastPass.dict === dict ? lastPass : undefined;
+  let pre = 0;
+  let suf = 0;
+  if (prev) {
+    const pn = prev.analyses.length;
+    const m = Math.min(n, pn);
+    while (pre < m && analyses[pre] !== undefined && analyses[pre] === prev.analyses[pre] && kinds[pre] === prev.kinds[pre]) pre++;
+    while (suf < m - pre && analyses[n - 1 - suf] !== undefined && analyses[n - 1 - suf] === prev.analyses[pn - 1 - suf] && kinds[n - 1 - suf] === prev.kinds[pn - 1 - suf]) suf++;
   }
+  const shift = prev ? prev.analyses.length - n : 0;
+  yield;
+  /** the last pass's index of an unchanged paragraph, or -1 */
+  const prevIndex = (pi: number): number => (pi < pre ? pi : pi >= n - suf ? pi + shift : -1);
 
-  // 2. what the body knows: typed names with decent evidence
-  const votes = new Map<string, Map<EntityType, number>>();
+  // 1. per-paragraph data → raw mentions (offsets relative to the paragraph); 2. what the body knows
+  const datas: ParaData[] = new Array(n);
+  const titleCase: boolean[] = new Array(n);
+  const weakPara: boolean[] = new Array(n);
+  const contexts: Context[] = new Array(n);
+  const bases: (readonly Raw[])[] = new Array(n);
+  const vOff: number[] = [0];
+  const vKey: string[] = [];
+  const vType: EntityType[] = [];
+  const vW: number[] = [];
+  const vWords: (readonly string[])[] = [];
+  for (let pi = 0; pi < n; pi++) {
+    const kind = kinds[pi] ?? 'body';
+    contexts[pi] = CONTEXT[kind] ?? 'body';
+    const pj = prevIndex(pi);
+    if (prev && pj >= 0) {
+      datas[pi] = prev.datas[pj];
+      const tc = prev.titleCase[pj];
+      titleCase[pi] = tc;
+      weakPara[pi] = kind === 'headline' || kind === 'boilerplate' || tc;
+      const s = prev.vOff[pj];
+      const e = prev.vOff[pj + 1];
+      for (let i = s; i < e; i++) {
+        vKey.push(prev.vKey[i]);
+        vType.push(prev.vType[i]);
+        vW.push(prev.vW[i]);
+        vWords.push(prev.vWords[i]);
+      }
+      vOff.push(vKey.length);
+      work += 1 + ((e - s) >> 3);
+    } else {
+      const p = paragraphs[pi];
+      const d = paraData(analyses[pi], p.text);
+      datas[pi] = d;
+      titleCase[pi] = d.titleCase;
+      // a subhead in sentence case (a results line, a short label) is read like the body
+      const weak = kind === 'headline' || kind === 'boilerplate' || d.titleCase;
+      weakPara[pi] = weak;
+      const list = dict ? dictRaws(d, dict) : d.cands;
+      bases[pi] = list;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (!r.type) continue;
+        if (weak ? r.confidence < 0.9 : r.confidence < 0.45) continue;
+        vKey.push(r.key);
+        vType.push(r.type);
+        vW.push(r.confidence * (r.c?.nc.source === 'team' ? TEAM_WEIGHT : 1));
+        vWords.push(r.words);
+      }
+      vOff.push(vKey.length);
+      work += 1 + list.length;
+    }
+    if (work >= SLICE) {
+      work = 0;
+      yield;
+    }
+  }
+  const votes = new Map<string, Votes>();
   const vote = (key: string, type: EntityType, w: number) => {
     let m = votes.get(key);
-    if (!m) votes.set(key, (m = new Map()));
-    m.set(type, (m.get(type) ?? 0) + w);
+    if (!m) votes.set(key, (m = { types: [], weights: [] }));
+    const i = m.types.indexOf(type);
+    if (i < 0) {
+      m.types.push(type);
+      m.weights.push(0 + w);
+    } else m.weights[i] += w;
   };
-  const known = new Map<string, string[]>(); // key → words (display form)
-  for (const list of perPara) {
-    for (const r of list) {
-      if (!r.type) continue;
-      if (r.weak ? r.confidence < 0.9 : r.confidence < 0.45) continue;
-      vote(r.key, r.type, r.confidence * (r.c?.source === 'team' ? TEAM_WEIGHT : 1));
-      if (!known.has(r.key)) known.set(r.key, r.words);
+  const known = new Map<string, readonly string[]>(); // key → words (display form)
+  for (let i = 0; i < vKey.length; i++) {
+    const key = vKey[i];
+    vote(key, vType[i], vW[i]);
+    if (!known.has(key)) known.set(key, vWords[i]);
+    if (++work >= SLICE) {
+      work = 0;
+      yield;
     }
   }
   if (dict) for (const [k, t] of dict.types) if (!known.has(k)) vote(k, t, 1);
@@ -331,7 +553,8 @@ export function buildEntities(input: ArticleInput): Entity[] {
     if (!m) return undefined;
     let best: EntityType | undefined;
     let bw = 0;
-    for (const [t, w] of m) if (w > bw) (best = t), (bw = w);
+    const { types, weights } = m;
+    for (let i = 0; i < types.length; i++) if (weights[i] > bw) (best = types[i]), (bw = weights[i]);
     return best;
   };
 
@@ -341,8 +564,8 @@ export function buildEntities(input: ArticleInput): Entity[] {
   for (const [key, ws] of known) {
     if (ws.length < 2 || typeOf(key) !== 'person') continue;
     const last = normalizeName(ws[ws.length - 1]);
-    const prev = surname.get(last);
-    if (prev === undefined || (known.get(prev)?.length ?? 0) < ws.length) surname.set(last, key);
+    const prevKey = surname.get(last);
+    if (prevKey === undefined || (known.get(prevKey)?.length ?? 0) < ws.length) surname.set(last, key);
     const core = coreKey(ws);
     const had = fullByCore.get(core);
     if (!had || (known.get(had)?.length ?? 0) < ws.length) fullByCore.set(core, key);
@@ -352,7 +575,7 @@ export function buildEntities(input: ArticleInput): Entity[] {
   // "Cofinec S.A." → "Cofinec", "Magna International Inc" → "Magna International": the name without its legal form
   // ("Mercantile Bancorp Inc." → "Mercantile Bancorp" → "Mercantile": each shorter form names the company)
   const orgStem = new Map<string, string>();
-  const orgStemWords = new Map<string, string[]>();
+  const orgStemWords = new Map<string, readonly string[]>();
   for (const [key, ws] of known) {
     if (ws.length < 2 || !CORPORATE.test(ws[ws.length - 1]) || typeOf(key) !== 'organization') continue;
     let stemWords = ws.slice(0, -1).map((w, i, a) => (i === a.length - 1 ? w.replace(/,$/, '') : w));
@@ -369,15 +592,307 @@ export function buildEntities(input: ArticleInput): Entity[] {
     }
   }
 
+  // the article's knowledge, summarised: unchanged since the last pass → the paragraphs' memos hold
+  const state: unknown[] = [];
+  for (const key of votes.keys()) state.push(key, typeOf(key));
+  state.push(known.size);
+  for (const [key, ws] of known) {
+    state.push(key, ws.length);
+    for (const w of ws) state.push(w);
+  }
+  const version = stateVersion(state, dict);
+  yield;
+
+  // what the per-paragraph work needs, made when a paragraph needs it
+  let forms: Map<string, Form[]> | undefined;
+  const getForms = (): Map<string, Form[]> => (forms ??= knownForms(known, surname, orgStemWords, dict));
+  let orgByAcronym: Map<string, string> | undefined;
+  const getOrgByAcronym = (): Map<string, string> => {
+    if (orgByAcronym) return orgByAcronym;
+    orgByAcronym = new Map();
+    for (const [key, ws] of known) {
+      if (typeOf(key) === 'organization') {
+        const a = acronymOf(ws);
+        if (a && !orgByAcronym.has(a)) orgByAcronym.set(a, key);
+      }
+    }
+    return orgByAcronym;
+  };
+  const droppedAny = !!dict?.notEntities.size;
+
   // 3. keep weak-paragraph candidates only when the body knows them (or the evidence is very strong)
-  for (let pi = 0; pi < perPara.length; pi++) {
-    if (!weakPara[pi]) continue;
-    perPara[pi] = perPara[pi].filter((r) => votes.has(r.key) || surname.has(r.key) || (r.confidence >= 0.8 && !!r.type));
+  // 4. document-level consistency: find known names wherever they occur
+  const arts: ArticleMemo[] = new Array(n);
+  const passA = (pi: number): ArticleMemo => {
+    const d = datas[pi];
+    const weak = weakPara[pi];
+    const base = (bases[pi] ??= dict ? dictRaws(d, dict) : d.cands);
+    const own = weak && base.length ? base.filter((r) => votes.has(r.key) || surname.has(r.key) || (r.confidence >= 0.8 && !!r.type)) : base;
+    let found: Raw[] | undefined;
+    if (d.scanAt.length) {
+      const fs = getForms();
+      if (fs.size) found = scanKnown(paragraphs[pi].text, d, weak, droppedAny, own, fs, typeOf, surname, orgStem);
+      work += d.scanAt.length;
+    }
+    const a: ArticleMemo = { own, found, aws: undefined, list: EMPTY, cks: undefined };
+    arts[pi] = a;
+    return a;
+  };
+  const sameKnowledge = prev !== undefined && prev.version === version;
+  const weakFound: boolean[] = new Array(n);
+  let anyWeakScanned = false;
+  for (let pi = 0; pi < n; pi++) {
+    const pj = sameKnowledge ? prevIndex(pi) : -1;
+    const wf = pj >= 0 ? (prev as Pass).weakFound[pj] : weakPara[pi] && passA(pi).found !== undefined;
+    weakFound[pi] = wf;
+    if (wf) anyWeakScanned = true;
+    if (++work >= SLICE) {
+      work = 0;
+      yield;
+    }
+  }
+  const reuse = sameKnowledge && (prev as Pass).aws === anyWeakScanned;
+
+  // 5. merge in text order; a scanned known name beats a weak headline candidate it overlaps
+  // 6. cluster: person surnames and honorific forms join the full name; acronyms join their expansion
+  const clusterKey = (r: Raw): string => {
+    const k = r.key;
+    const stemOf = orgStem.size ? orgStem.get(k) : undefined;
+    if (stemOf) return stemOf;
+    if (r.words.length === 1) {
+      const full = surname.get(k);
+      if (full && !(r.type && r.type !== 'person' && r.confidence >= 0.9 && !r.c?.nc.prefix)) return full;
+      const acronyms = getOrgByAcronym();
+      if (acronyms.size) {
+        const ac = acronyms.get(k.replace(/\./g, ''));
+        if (ac && r.caps && /^\p{Lu}/u.test(r.text)) return ac;
+      }
+    } else if (r.words.length >= 2 && fullByCore.size) {
+      const full = fullByCore.get(r.core);
+      if (full) return full;
+    }
+    return k;
+  };
+  const mOff: number[] = [0];
+  const mRaw: Raw[] = [];
+  const mCk: string[] = [];
+  const mVT: number[] = [];
+  const mVW: number[] = [];
+  const mFlags: number[] = [];
+  const mStart: number[] = [];
+  const mEnd: number[] = [];
+  const mKey: string[] = [];
+  const mText: string[] = [];
+  const mWords: number[] = [];
+  const mNameLength: number[] = [];
+  const mPStart: number[] = [];
+  const mPEnd: number[] = [];
+  const mPText: (string | undefined)[] = [];
+  const mAlias: (string | undefined)[] = [];
+  const mDescs: (readonly PreparedDescriptor[])[] = [];
+  for (let pi = 0; pi < n; pi++) {
+    const pj = reuse ? prevIndex(pi) : -1;
+    if (pj >= 0) {
+      const P = prev as Pass;
+      const s = P.mOff[pj];
+      const e = P.mOff[pj + 1];
+      for (let i = s; i < e; i++) {
+        mRaw.push(P.mRaw[i]);
+        mCk.push(P.mCk[i]);
+        mVT.push(P.mVT[i]);
+        mVW.push(P.mVW[i]);
+        mFlags.push(P.mFlags[i]);
+        mStart.push(P.mStart[i]);
+        mEnd.push(P.mEnd[i]);
+        mKey.push(P.mKey[i]);
+        mText.push(P.mText[i]);
+        mWords.push(P.mWords[i]);
+        mNameLength.push(P.mNameLength[i]);
+        mPStart.push(P.mPStart[i]);
+        mPEnd.push(P.mPEnd[i]);
+        mPText.push(P.mPText[i]);
+        mAlias.push(P.mAlias[i]);
+        mDescs.push(P.mDescs[i]);
+      }
+      mOff.push(mRaw.length);
+      work += 1 + ((e - s) >> 2);
+    } else {
+      const a = arts[pi] ?? passA(pi);
+      const weak = weakPara[pi];
+      if (a.aws !== anyWeakScanned) {
+        let list = a.own;
+        const found = a.found;
+        if (found) {
+          if (anyWeakScanned && weak) list = list.filter((r) => r.confidence >= 0.9 || !found.some((s) => s.start < r.end && s.end > r.start));
+          list = list.concat(found).sort((x, y) => x.start - y.start || y.end - x.end);
+        }
+        let cks: string[] | undefined;
+        for (let i = 0; i < list.length; i++) {
+          const r = list[i];
+          const ck = clusterKey(r);
+          if (ck !== r.key && !cks) cks = list.slice(0, i).map((x) => x.key);
+          if (cks) cks.push(ck);
+        }
+        a.list = list;
+        a.cks = cks;
+        a.aws = anyWeakScanned;
+      }
+      const { list, cks } = a;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        const c = r.c;
+        const team = c !== undefined && c.nc.source === 'team';
+        let flags = (r.possessive ? F_POSSESSIVE : 0) | (r.caps ? F_CAPS : 0) | (team ? F_TEAM : 0);
+        if (c !== undefined) {
+          if (c.nc.source === 'company') flags |= F_COMPANY;
+          if (placeHere(r)) flags |= F_PLACE_HERE;
+          if (c.descs.length) flags |= F_DESCS;
+        }
+        mRaw.push(r);
+        mCk.push(cks ? cks[i] : r.key);
+        mVT.push(r.type === undefined ? -1 : r.type === 'person' ? 0 : r.type === 'place' ? 1 : 2);
+        mVW.push(r.type === undefined ? 0 : r.confidence * (weak ? 0.5 : 1) * (team ? TEAM_WEIGHT : 1));
+        mFlags.push(flags);
+        mStart.push(r.start);
+        mEnd.push(r.end);
+        mKey.push(r.key);
+        mText.push(r.text);
+        mWords.push(r.words.length);
+        mNameLength.push(r.name.length);
+        const prefix = c?.nc.prefix;
+        mPStart.push(prefix ? prefix.start : -1);
+        mPEnd.push(prefix ? prefix.end : -1);
+        mPText.push(prefix?.text);
+        mAlias.push(c?.aliasKey);
+        mDescs.push(c ? c.descs : EMPTY);
+      }
+      mOff.push(mRaw.length);
+      work += 1 + list.length;
+    }
+    if (work >= SLICE) {
+      work = 0;
+      yield;
+    }
+  }
+  const pass: Pass = {
+    analyses: analyses.slice(),
+    kinds,
+    datas,
+    titleCase,
+    dict,
+    vOff,
+    vKey,
+    vType,
+    vW,
+    vWords,
+    version,
+    aws: anyWeakScanned,
+    weakFound,
+    mOff,
+    mRaw,
+    mCk,
+    mVT,
+    mVW,
+    mFlags,
+    mStart,
+    mEnd,
+    mKey,
+    mText,
+    mWords,
+    mNameLength,
+    mPStart,
+    mPEnd,
+    mPText,
+    mAlias,
+    mDescs,
+  };
+  lastPass = pass;
+
+  interface Cluster {
+    key: string;
+    /** the mentions: indices into the pass's mention arrays */
+    idx: number[];
+    /** the paragraph index of each mention */
+    pis: number[];
+    /** votes in the order of VOTED */
+    votes: [number, number, number];
+    /** a mention is a sports team */
+    team: boolean;
+  }
+  const clusters = new Map<string, Cluster>();
+  let last: Cluster | undefined;
+  for (let pi = 0; pi < n; pi++) {
+    const e = mOff[pi + 1];
+    for (let i = mOff[pi]; i < e; i++) {
+      const ck = mCk[i];
+      let c = last !== undefined && last.key === ck ? last : clusters.get(ck);
+      if (!c) clusters.set(ck, (c = { key: ck, idx: [], pis: [], votes: [0, 0, 0], team: false }));
+      last = c;
+      c.idx.push(i);
+      c.pis.push(pi);
+      const t = mVT[i];
+      if (t < 0) continue;
+      if (mFlags[i] & F_TEAM) c.team = true;
+      c.votes[t] += mVW[i];
+    }
+    if ((work += 1 + e - mOff[pi]) >= SLICE) {
+      work = 0;
+      yield;
+    }
   }
 
-  // 4. document-level consistency: find known names wherever they occur
-  const byFirst = new Map<string, string[][]>();
-  const addForm = (ws: string[]) => {
+  // 7. type by vote, then fill the entities
+  // a sports report (several place names acting as teams): a one-word place that only
+  // the tagger calls a place is a team too ("Derbyshire", "Essex")
+  let teams = 0;
+  for (const c of clusters.values()) if (c.votes[2] > c.votes[1] && c.team) teams++;
+  const entities: Entity[] = [];
+  const ids = new Map<string, number>();
+  const rawsOf = (idx: number[]): Raw[] => idx.map((i) => mRaw[i]);
+  const anyFlag = (idx: number[], flag: number): boolean => idx.some((i) => (mFlags[i] & flag) !== 0);
+  for (const c of clusters.values()) {
+    let type: EntityType | undefined;
+    let bw = 0;
+    for (let i = 0; i < 3; i++) if (c.votes[i] > bw) (type = VOTED[i]), (bw = c.votes[i]);
+    if (teams >= 2 && type !== 'organization' && type !== undefined && mWords[c.idx[0]] === 1 && teamLike(type, rawsOf(c.idx))) type = 'organization';
+    else if (type === 'place' && c.votes[2] > 0 && anyFlag(c.idx, F_COMPANY)) {
+      // "Magna was up 1/8" beside "Magna's traditional strength": a company named like a small town
+      const first = mRaw[c.idx[0]];
+      const facts = lookupPlace(first.name);
+      if (facts && smallTown(facts, first.name)) type = 'organization';
+    }
+    const forced = dict?.types.get(c.key);
+    if (forced) type = forced;
+    if (!type) type = fallbackType(rawsOf(c.idx), c.pis, weakPara);
+    if (!type) continue;
+    if (!votes.has(c.key) && c.pis.every((pi) => weakPara[pi]) && !c.idx.some((i) => mRaw[i].confidence >= 0.9)) continue;
+    if (type === 'organization' && !forced && anyFlag(c.idx, F_PLACE_HERE)) {
+      // "NEW YORK 1996-08-22", "In Tirana:", "... AT HOUSTON": the city itself, beside the team named after it
+      const here: number[] = [];
+      const herePis: number[] = [];
+      const rest: number[] = [];
+      const restPis: number[] = [];
+      c.idx.forEach((m, i) => {
+        if (mFlags[m] & F_PLACE_HERE) here.push(m), herePis.push(c.pis[i]);
+        else rest.push(m), restPis.push(c.pis[i]);
+      });
+      entities.push(fill('place', here, herePis, pass, input, weakPara, contexts, ids));
+      if (rest.length) entities.push(fill(type, rest, restPis, pass, input, weakPara, contexts, ids));
+    } else entities.push(fill(type, c.idx, c.pis, pass, input, weakPara, contexts, ids));
+    // one entity is filled at a time (a few thousand mentions at most take a few milliseconds)
+    if ((work += 1 + c.idx.length) >= SLICE) {
+      work = 0;
+      yield;
+    }
+  }
+  entities.sort((a, b) => a.mentions[0].start - b.mentions[0].start);
+  return entities;
+}
+
+/** The forms of the known names, by the key of their first word, longest first. */
+function knownForms(known: Map<string, readonly string[]>, surname: Map<string, string>, orgStemWords: Map<string, readonly string[]>, dict: Dictionary | undefined): Map<string, Form[]> {
+  const byFirst = new Map<string, (readonly string[])[]>();
+  const addForm = (ws: readonly string[]) => {
     if (!ws.length) return;
     const k = normalizeName(ws[0]);
     let list = byFirst.get(k);
@@ -418,163 +933,77 @@ export function buildEntities(input: ArticleInput): Entity[] {
       }),
     );
   }
-  let anyWeakScanned = false;
-  const scannedPara: (Raw[] | undefined)[] = [];
-  const droppedAny = !!dict?.notEntities.size;
-  if (forms.size) {
-    for (let pi = 0; pi < paragraphs.length; pi++) {
-      const p = paragraphs[pi];
-      const d = datas[pi];
-      // where every candidate is kept, a name starting inside one could never be free
-      const scan = weakPara[pi] || droppedAny ? d.scan : d.scanOutside;
-      if (!scan.length) continue;
-      const pt = p.text;
-      const own = perPara[pi];
-      let skipUntil = -1;
-      let found: Raw[] | undefined;
-      for (const w of scan) {
-        if (w.at < skipUntil) continue;
-        const list = forms.get(w.key) ?? (w.alt !== undefined ? forms.get(w.alt) : undefined);
-        if (!list) continue;
-        const at = w.at;
-        for (const form of list) {
-          if (d.caps || form.apostrophe || form.anyCase) {
-            const slice = pt.slice(at, at + form.text.length).replace(/’/g, "'");
-            if (d.caps || form.anyCase ? slice.toLowerCase() !== form.lower : slice !== form.text) continue;
-          } else if (!pt.startsWith(form.text, at)) continue;
-          let e = at + form.text.length;
-          let possessive = false;
-          if (e < pt.length) {
-            const after = pt.slice(e, e + 3);
-            if (/^['’]s(?![\p{L}\p{N}])/u.test(after)) possessive = true;
-            else if (LETTER_OR_DIGIT.test(after[0]) || (isHighSurrogate(after.charCodeAt(0)) && /^[\p{L}\p{N}]/u.test(after))) continue;
-          }
-          skipUntil = e;
-          // free: no kept candidate of this paragraph (body, or very sure) overlaps it
-          let free = true;
-          for (const r of own) {
-            if ((!r.weak || r.confidence >= 0.9) && r.start < e && r.end > at) {
-              free = false;
-              break;
-            }
-          }
-          if (!free) break;
-          const t = pt.slice(at, e);
-          const r: Raw = {
-            start: at,
-            end: e,
-            c: undefined,
-            text: t,
-            name: form.apostrophe || d.caps || form.anyCase ? stripPossessive(t) : t,
-            key: form.key,
-            words: form.words,
-            core: form.core,
-            caps: d.caps || form.anyCase ? isAllCaps(t) : form.caps,
-            type: typeOf(form.key) ?? (surname.has(form.key) ? 'person' : orgStem.has(form.key) ? 'organization' : undefined),
-            confidence: 0.6,
-            paragraph: pi,
-            weak: weakPara[pi],
-            possessive,
-          };
-          (found ??= []).push(r);
-          if (r.weak) anyWeakScanned = true;
+  return forms;
+}
+
+/** The known names that occur in a paragraph outside its kept candidates. */
+function scanKnown(
+  pt: string,
+  d: ParaData,
+  weak: boolean,
+  droppedAny: boolean,
+  own: readonly Raw[],
+  forms: Map<string, Form[]>,
+  typeOf: (key: string) => EntityType | undefined,
+  surname: Map<string, string>,
+  orgStem: Map<string, string>,
+): Raw[] | undefined {
+  // where every candidate is kept, a name starting inside one could never be free
+  const all = weak || droppedAny;
+  const { scanAt, scanKey, scanAlt } = d;
+  let skipUntil = -1;
+  let found: Raw[] | undefined;
+  for (let wi = 0; wi < scanAt.length; wi++) {
+    let at = scanAt[wi];
+    if (at < 0) {
+      if (!all) continue;
+      at = -1 - at;
+    }
+    if (at < skipUntil) continue;
+    const alt = scanAlt?.[wi];
+    const list = forms.get(scanKey[wi]) ?? (alt !== undefined ? forms.get(alt) : undefined);
+    if (!list) continue;
+    for (const form of list) {
+      if (d.caps || form.apostrophe || form.anyCase) {
+        const slice = pt.slice(at, at + form.text.length).replace(/’/g, "'");
+        if (d.caps || form.anyCase ? slice.toLowerCase() !== form.lower : slice !== form.text) continue;
+      } else if (!pt.startsWith(form.text, at)) continue;
+      const e = at + form.text.length;
+      let possessive = false;
+      if (e < pt.length) {
+        const after = pt.slice(e, e + 3);
+        if (/^['’]s(?![\p{L}\p{N}])/u.test(after)) possessive = true;
+        else if (LETTER_OR_DIGIT.test(after[0]) || (isHighSurrogate(after.charCodeAt(0)) && /^[\p{L}\p{N}]/u.test(after))) continue;
+      }
+      skipUntil = e;
+      // free: no kept candidate of this paragraph (body, or very sure) overlaps it
+      let free = true;
+      for (const r of own) {
+        if ((!weak || r.confidence >= 0.9) && r.start < e && r.end > at) {
+          free = false;
           break;
         }
       }
-      scannedPara[pi] = found;
+      if (!free) break;
+      const t = pt.slice(at, e);
+      (found ??= []).push({
+        start: at,
+        end: e,
+        text: t,
+        name: form.apostrophe || d.caps || form.anyCase ? stripPossessive(t) : t,
+        key: form.key,
+        words: form.words,
+        core: form.core,
+        caps: d.caps || form.anyCase ? isAllCaps(t) : form.caps,
+        type: typeOf(form.key) ?? (surname.has(form.key) ? 'person' : orgStem.has(form.key) ? 'organization' : undefined),
+        confidence: 0.6,
+        possessive,
+        c: undefined,
+      });
+      break;
     }
   }
-
-  // 5. merge in text order; a scanned known name beats a weak headline candidate it overlaps
-  for (let pi = 0; pi < perPara.length; pi++) {
-    const found = scannedPara[pi];
-    if (!found) continue;
-    let own = perPara[pi];
-    if (anyWeakScanned && weakPara[pi]) own = own.filter((r) => r.confidence >= 0.9 || !found.some((s) => s.start < r.end && s.end > r.start));
-    perPara[pi] = own.concat(found).sort((a, b) => a.start - b.start || b.end - a.end);
-  }
-
-  // 6. cluster: person surnames and honorific forms join the full name; acronyms join their expansion
-  const orgByAcronym = new Map<string, string>();
-  for (const [key, ws] of known) {
-    if (typeOf(key) === 'organization') {
-      const a = acronymOf(ws);
-      if (a && !orgByAcronym.has(a)) orgByAcronym.set(a, key);
-    }
-  }
-  const clusterKey = (r: Raw): string => {
-    const k = r.key;
-    const stemOf = orgStem.size ? orgStem.get(k) : undefined;
-    if (stemOf) return stemOf;
-    if (r.words.length === 1) {
-      const full = surname.get(k);
-      if (full && !(r.type && r.type !== 'person' && r.confidence >= 0.9 && !r.c?.prefix)) return full;
-      if (orgByAcronym.size) {
-        const ac = orgByAcronym.get(k.replace(/\./g, ''));
-        if (ac && r.caps && /^\p{Lu}/u.test(r.text)) return ac;
-      }
-    } else if (r.words.length >= 2 && fullByCore.size) {
-      const full = fullByCore.get(r.core);
-      if (full) return full;
-    }
-    return k;
-  };
-  interface Cluster {
-    key: string;
-    raws: Raw[];
-    /** votes in the order of VOTED */
-    votes: [number, number, number];
-    /** a mention is a sports team */
-    team: boolean;
-  }
-  const clusters = new Map<string, Cluster>();
-  for (const list of perPara) {
-    for (const r of list) {
-      const ck = clusterKey(r);
-      let c = clusters.get(ck);
-      if (!c) clusters.set(ck, (c = { key: ck, raws: [], votes: [0, 0, 0], team: false }));
-      c.raws.push(r);
-      if (!r.type) continue;
-      const team = r.c !== undefined && r.c.source === 'team';
-      if (team) c.team = true;
-      c.votes[r.type === 'person' ? 0 : r.type === 'place' ? 1 : 2] += r.confidence * (r.weak ? 0.5 : 1) * (team ? TEAM_WEIGHT : 1);
-    }
-  }
-
-  // 7. type by vote, then fill the entities
-  // a sports report (several place names acting as teams): a one-word place that only
-  // the tagger calls a place is a team too ("Derbyshire", "Essex")
-  let teams = 0;
-  for (const c of clusters.values()) if (c.votes[2] > c.votes[1] && c.team) teams++;
-  const entities: Entity[] = [];
-  const ids = new Map<string, number>();
-  for (const c of clusters.values()) {
-    let type: EntityType | undefined;
-    let bw = 0;
-    for (let i = 0; i < 3; i++) if (c.votes[i] > bw) (type = VOTED[i]), (bw = c.votes[i]);
-    if (teams >= 2 && type !== 'organization' && type !== undefined && c.raws[0].words.length === 1 && teamLike(type, c.raws)) type = 'organization';
-    else if (type === 'place' && c.votes[2] > 0 && c.raws.some(company)) {
-      // "Magna was up 1/8" beside "Magna's traditional strength": a company named like a small town
-      const facts = lookupPlace(c.raws[0].name);
-      if (facts && smallTown(facts, c.raws[0].name)) type = 'organization';
-    }
-    const forced = dict?.types.get(c.key);
-    if (forced) type = forced;
-    if (!type) type = fallbackType(c.raws);
-    if (!type) continue;
-    if (!votes.has(c.key) && c.raws.every((r) => r.weak) && !c.raws.some((r) => r.confidence >= 0.9)) continue;
-    if (type === 'organization' && !forced && c.raws.some(placeHere)) {
-      // "NEW YORK 1996-08-22", "In Tirana:", "... AT HOUSTON": the city itself, beside the team named after it
-      const here = c.raws.filter(placeHere);
-      const rest = c.raws.filter((r) => !placeHere(r));
-      entities.push(fill('place', here, input, contexts, ids));
-      if (rest.length) entities.push(fill(type, rest, input, contexts, ids));
-      continue;
-    }
-    entities.push(fill(type, c.raws, input, contexts, ids));
-  }
-  entities.sort((a, b) => a.mentions[0].start - b.mentions[0].start);
-  return entities;
+  return found;
 }
 
 /**
@@ -586,8 +1015,8 @@ function teamLike(type: EntityType, raws: Raw[]): boolean {
     let facts: ReturnType<typeof lookupPlace> | null = null;
     for (const r of raws) {
       const c = r.c;
-      if (!c || c.type !== 'place' || c.source === 'tags-place') continue;
-      if (c.source !== 'gazetteer') return false;
+      if (!c || c.type !== 'place' || c.nc.source === 'tags-place') continue;
+      if (c.nc.source !== 'gazetteer') return false;
       facts ??= lookupPlace(r.name) ?? null;
       if (!facts || !smallTown(facts, r.name)) return false;
     }
@@ -595,7 +1024,7 @@ function teamLike(type: EntityType, raws: Raw[]): boolean {
   }
   // a person: never named in full or with a title, only by a word that is also a place
   if (!lookupPlace(raws[0].name)) return false;
-  return raws.every((r) => !r.c || (!r.c.prefix && (r.c.type !== 'person' || /^(?:tags-person|tags-person-weak|role)$/.test(r.c.source) && r.c.confidence < 0.8)));
+  return raws.every((r) => !r.c || (!r.c.nc.prefix && (r.c.type !== 'person' || /^(?:tags-person|tags-person-weak|role)$/.test(r.c.nc.source) && r.c.confidence < 0.8)));
 }
 
 /** A town of the big gazetteer, not a capital or a city of a million: its name is as often a club's or a company's. */
@@ -607,44 +1036,57 @@ function smallTown(facts: NonNullable<ReturnType<typeof lookupPlace>>, name: str
 
 /** A mention in a company's context ("shares of X", "X said on Friday it"). */
 function company(r: Raw): boolean {
-  return r.c?.source === 'company';
+  return r.c?.nc.source === 'company';
 }
 
 /** A mention that is a place by where it stands (a dateline, a venue), whatever the name means elsewhere. */
 function placeHere(r: Raw): boolean {
-  const src = r.c?.source;
+  const src = r.c?.nc.source;
   return r.c?.type === 'place' && (src === 'dateline' || src === 'venue');
 }
 
 /** A cluster no mention could type: a two- or three-word capitalised name is most often a person. */
-function fallbackType(raws: Raw[]): EntityType | undefined {
-  const r = raws.find((x) => !x.weak);
-  if (!r) return undefined;
-  if (r.c && r.c.source !== 'capitalised') return undefined;
+function fallbackType(raws: Raw[], pis: number[], weakPara: boolean[]): EntityType | undefined {
+  const i = pis.findIndex((pi) => !weakPara[pi]);
+  if (i < 0) return undefined;
+  const r = raws[i];
+  if (r.c && r.c.nc.source !== 'capitalised') return undefined;
   if (r.words.length >= 2 && r.words.length <= 3 && r.words.every((w) => /^\p{Lu}\p{Ll}/u.test(w))) return 'person';
   return undefined;
 }
 
-function fill(type: EntityType, raws: Raw[], input: ArticleInput, contexts: Context[], ids: Map<string, number>): Entity {
+function fill(
+  type: EntityType,
+  idx: number[],
+  pis: number[],
+  pass: Pass,
+  input: ArticleInput,
+  weakPara: boolean[],
+  contexts: Context[],
+  ids: Map<string, number>,
+): Entity {
   const { paragraphs } = input;
+  const { mRaw, mFlags, mStart, mEnd, mKey, mText, mWords, mNameLength, mPStart, mPEnd, mPText, mAlias, mDescs } = pass;
   // canonical: the fullest body form (most words, then longest), else the fullest anywhere
-  let pool = raws.filter((r) => !r.weak);
-  if (!pool.length) pool = raws;
-  let best = pool[0];
-  for (const r of pool) {
-    if (r.words.length > best.words.length || (r.words.length === best.words.length && r.name.length > best.name.length && !r.caps)) best = r;
-    if (r.words.length === best.words.length && best.caps && !r.caps) best = r;
+  let best = -1;
+  for (let round = 0; round < 2 && best < 0; round++) {
+    for (let i = 0; i < idx.length; i++) {
+      if (round === 0 && weakPara[pis[i]]) continue;
+      const m = idx[i];
+      if (best < 0) {
+        best = m;
+        continue;
+      }
+      const w = mWords[m];
+      const bwords = mWords[best];
+      if (w > bwords || (w === bwords && mNameLength[m] > mNameLength[best] && !(mFlags[m] & F_CAPS))) best = m;
+      if (w === mWords[best] && mFlags[best] & F_CAPS && !(mFlags[m] & F_CAPS)) best = m;
+    }
   }
-  const name = best.name.trim();
+  const name = mRaw[best].name.trim();
   const nameKey = normalizeName(name);
   const aliases: string[] = [name];
   const seen = new Set([nameKey]);
-  const addAlias = (a: string, k: string) => {
-    if (!seen.has(k)) {
-      seen.add(k);
-      aliases.push(a);
-    }
-  };
   const mentions: Mention[] = [];
   const titles: string[] = [];
   const titleKeys = new Set<string>();
@@ -653,34 +1095,52 @@ function fill(type: EntityType, raws: Raw[], input: ArticleInput, contexts: Cont
   const affiliations: string[] = [];
   let age: number | undefined;
   let declaration = -1;
-  for (const r of raws) {
-    const p = paragraphs[r.paragraph];
-    const m: Mention = { start: p.start + r.start, end: p.start + r.end, text: r.text, paragraph: r.paragraph, context: contexts[r.paragraph] ?? 'body' };
-    const c = r.c;
-    if (c?.prefix) {
-      m.prefix = { start: p.start + c.prefix.start, end: p.start + c.prefix.end, text: c.prefix.text };
+  let lastKey: string | undefined;
+  for (let i = 0; i < idx.length; i++) {
+    const mi = idx[i];
+    const pi = pis[i];
+    const p = paragraphs[pi];
+    const flags = mFlags[mi];
+    const ps = p.start;
+    const m: Mention = { start: ps + mStart[mi], end: ps + mEnd[mi], text: mText[mi], paragraph: pi, context: contexts[pi] ?? 'body' };
+    const key = mKey[mi];
+    const ptext = mPText[mi];
+    if (ptext !== undefined) {
+      m.prefix = { start: ps + mPStart[mi], end: ps + mPEnd[mi], text: ptext };
       // "Mr. Lukashenko" is a way to name him; "President Lukashenko" is a title on a name (see titles)
-      if (c.courtesy) addAlias(c.prefixAlias as string, c.prefixAliasKey as string);
+      const alias = mAlias[mi];
+      if (alias !== undefined && !seen.has(alias)) {
+        seen.add(alias);
+        aliases.push(`${ptext} ${(mRaw[mi].c as Cand).name}`);
+      }
     }
-    if (r.possessive) m.possessive = true;
-    addAlias(r.name, r.key);
-    if (declaration < 0 && !r.weak && r.key === nameKey) declaration = mentions.length;
+    if (flags & F_POSSESSIVE) m.possessive = true;
+    if (key !== lastKey && !seen.has(key)) {
+      seen.add(key);
+      aliases.push(mRaw[mi].name);
+    }
+    lastKey = key;
+    if (declaration < 0 && !weakPara[pi] && key === nameKey) declaration = mentions.length;
     mentions.push(m);
-    if (!c) continue;
-    for (const d of c.descriptors) {
+    if (!(flags & F_DESCS)) continue;
+    const descs = mDescs[mi];
+    for (const d of descs) {
+      const dk = d.key;
       if (d.kind === 'title' || d.kind === 'role') {
-        if (!titleKeys.has(d.key)) {
-          titleKeys.add(d.key);
+        if (!titleKeys.has(dk)) {
+          titleKeys.add(dk);
           titles.push(d.text.replace(/\.$/, ''));
         }
       } else if (d.kind === 'age') {
-        const n = Number(d.text);
-        if (Number.isFinite(n) && age === undefined) age = n;
+        if (age === undefined) {
+          const num = Number(d.text);
+          if (Number.isFinite(num)) age = num;
+        }
       } else if (d.kind === 'affiliation') {
         if (!affiliations.includes(d.text)) affiliations.push(d.text);
-      } else if (!descriptionKeys.has(d.key)) {
-        descriptionKeys.add(d.key);
-        descriptions.push({ start: p.start + d.start, end: p.start + d.end, text: d.text, kind: d.kind });
+      } else if (!descriptionKeys.has(dk)) {
+        descriptionKeys.add(dk);
+        descriptions.push({ start: ps + d.start, end: ps + d.end, text: d.text, kind: d.kind });
       }
     }
   }
@@ -688,10 +1148,10 @@ function fill(type: EntityType, raws: Raw[], input: ArticleInput, contexts: Cont
   const titlesOut = titles.filter((t) => !titles.some((u) => u !== t && u.startsWith(t + ' ')));
   if (declaration < 0) declaration = 0;
   const base = `${type}:${slug(name)}`;
-  const n = ids.get(base) ?? 0;
-  ids.set(base, n + 1);
+  const k = ids.get(base) ?? 0;
+  ids.set(base, k + 1);
   const entity: Entity = {
-    id: n ? `${base}#${n + 1}` : base,
+    id: k ? `${base}#${k + 1}` : base,
     type,
     name,
     aliases,

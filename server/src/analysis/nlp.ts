@@ -809,10 +809,9 @@ function headlineStyle(text: string): { titleCase: boolean; allCaps: boolean } {
 
 /** Analyse one paragraph: sentences, name candidates, pronouns, descriptors. Offsets are relative. */
 export function analyzeParagraphNlp(text: string): ParagraphNlp {
-  const empty: ParagraphNlp = { sentences: [], names: [], pronouns: [], descriptors: [], titleCase: false };
   if (!text || !/\p{L}/u.test(text)) {
-    if (text && text.trim()) empty.sentences = splitSentences(text);
-    return empty;
+    const sentences = text && text.trim() ? exact(splitSentences(text)) : none<Span>();
+    return { sentences, names: none(), pronouns: none(), descriptors: none(), titleCase: false };
   }
   const sentences = splitSentences(text);
   const style = headlineStyle(text);
@@ -837,7 +836,34 @@ export function analyzeParagraphNlp(text: string): ParagraphNlp {
   const descriptors: DescriptorCandidate[] = [];
   names.forEach((c, i) => descriptorsFor(i, c, text, names, descriptors));
   roleAffiliations(names, toks, index, text, descriptors);
-  return { sentences, names, pronouns: pronouns(text), descriptors, titleCase };
+  // cached for every paragraph of every open article: exact-length arrays, one shared empty list
+  return { sentences: exact(sentences), names: exact(names), pronouns: exact(pronouns(text)), descriptors: exact(descriptors), titleCase };
+}
+
+/**
+ * Names and titles repeat across an article's paragraphs: every cached analysis shares one
+ * copy of each short one (a copy of its own, so the table never keeps a paragraph's text alive).
+ */
+let internTable = new Map<string, string>();
+function intern(s: string): string {
+  if (s.length > 48) return s;
+  const had = internTable.get(s);
+  if (had !== undefined) return had;
+  if (internTable.size >= 50_000) internTable = new Map();
+  const own = s.length >= 13 ? (` ${s}`).slice(1) : s;
+  internTable.set(own, own);
+  return own;
+}
+
+/** One empty list shared by every analysis (frozen: nothing may add to it). */
+const EMPTY: readonly never[] = Object.freeze([]);
+function none<T>(): T[] {
+  return EMPTY as unknown as T[];
+}
+
+/** A list without the spare capacity `push` leaves (a one-item list would keep room for 16). */
+function exact<T>(list: T[]): T[] {
+  return list.length ? list.slice() : none<T>();
 }
 
 /** Split a run where a new name clearly starts: "Minsk Belarus" never, but "U.N. Envoy" style stays. */
@@ -913,7 +939,7 @@ function emit(toks: Tok[], ctx: EmitContext): void {
     const p0 = toks[0];
     const pl = toks[peeled - 1];
     const pEnd = pl.end + (pl.post.startsWith('.') && !pl.text.endsWith('.') ? 1 : 0);
-    prefix = { start: p0.start, end: pEnd, text: text.slice(p0.start, pEnd) };
+    prefix = { start: p0.start, end: pEnd, text: intern(text.slice(p0.start, pEnd)) };
     body = toks.slice(peeled);
   }
   // "Russian President Boris Yeltsin", "American Nate Miller": a leading nationality is not part of the name
@@ -928,7 +954,7 @@ function emit(toks: Tok[], ctx: EmitContext): void {
       if (again > 0) {
         const pl = body[again - 1];
         const pEnd = pl.end + (pl.post.startsWith('.') && !pl.text.endsWith('.') ? 1 : 0);
-        prefix = { start: toks[0].start, end: pEnd, text: text.slice(toks[0].start, pEnd) };
+        prefix = { start: toks[0].start, end: pEnd, text: intern(text.slice(toks[0].start, pEnd)) };
         body = body.slice(again);
       }
     }
@@ -1044,7 +1070,7 @@ function emit(toks: Tok[], ctx: EmitContext): void {
   const cand: NameCandidate = {
     start: first.start,
     end: spanEnd,
-    text: text.slice(first.start, spanEnd),
+    text: intern(text.slice(first.start, spanEnd)),
     type: cls.type,
     confidence: Math.min(1, cls.confidence),
     source: cls.source,
