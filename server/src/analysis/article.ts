@@ -2,7 +2,7 @@ import { changedRegion, resplitParagraphs, splitParagraphs } from './paragraphs'
 import { analyzeParagraphNlp } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
 import { detectStructure, prepareStructureParagraph } from './structure';
-import { buildEntities, prepareEntityParagraph } from './entities';
+import { buildEntitiesSteps, prepareEntityParagraph } from './entities';
 import { analyzeQuotes } from './quotes';
 import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from './quoteLocal';
 import { ParagraphCache } from './cache';
@@ -97,7 +97,7 @@ function* assemble(
   const structure = detectStructure(text, paragraphs, analyses);
   yield;
   const input: ArticleInput = { text, paragraphs, analyses, structure, options };
-  const entities = buildEntities(input);
+  const entities = yield* buildEntitiesSteps(input);
   yield;
   const { quotes, findings } = analyzeQuotes(input, entities);
   const byId = new Map(entities.map((e) => [e.id, e]));
