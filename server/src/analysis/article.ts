@@ -3,7 +3,7 @@ import { analyzeParagraphNlp } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
 import { detectStructure, prepareStructureParagraph } from './structure';
 import { buildEntitiesSteps, prepareEntityParagraph } from './entities';
-import { analyzeQuotes } from './quotes';
+import { analyzeQuotesSteps } from './quotes';
 import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from './quoteLocal';
 import { ParagraphCache } from './cache';
 import type { Dictionary } from './dictionary';
@@ -99,7 +99,7 @@ function* assemble(
   const input: ArticleInput = { text, paragraphs, analyses, structure, options };
   const entities = yield* buildEntitiesSteps(input);
   yield;
-  const { quotes, findings } = analyzeQuotes(input, entities);
+  const { quotes, findings } = yield* analyzeQuotesSteps(input, entities);
   const byId = new Map(entities.map((e) => [e.id, e]));
   quotes.forEach((q, i) => {
     const id = q.speaker?.entity;

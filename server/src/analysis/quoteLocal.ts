@@ -53,8 +53,12 @@ export interface LocalSpeaker {
   /** the range where an entity mention is looked for */
   start: number;
   end: number;
-  /** what to report when no mention overlaps the range */
-  fb: { start: number; end: number; text: string; kind: 'pronoun' | 'name' | 'np'; sentStart: number };
+  /** what to report when no mention overlaps the range: [fbStart, fbEnd) of the paragraph (its text is that slice) */
+  fbStart: number;
+  fbEnd: number;
+  fbKind: 'pronoun' | 'name' | 'np';
+  /** start of the pronoun's sentence (0 for the other kinds) */
+  sentStart: number;
   /** the phrase is a common noun phrase ("the leaders of Estonia"): places named in it are not the speaker */
   common: boolean;
   /** how the range was found */
@@ -135,8 +139,10 @@ export interface LocalRec {
   unclosed: boolean;
   /** still open at the paragraph end: continues or is unclosed, the article decides */
   exit: boolean;
-  /** up to ~15 words of the inner text (first 160 characters) */
-  words: string[];
+  /** number of words of the inner text (first 160 characters) */
+  wordCount: number;
+  /** WF_FIRST_UPPER | WF_ALL_TITLE (see isTitleCase): what a chain of parts needs to tell a title */
+  wordFlags: number;
   /** the words look like a title ("Saturday Night Live") */
   titleWords: boolean;
   pre?: PreFeatures;
@@ -148,11 +154,18 @@ export interface LocalRec {
   index: number;
 }
 
-const NO_WORDS: string[] = [];
+/** the first word starts with a capital letter */
+export const WF_FIRST_UPPER = 1;
+/** every word is a small word or starts with a capital letter or digit */
+export const WF_ALL_TITLE = 2;
+
+const NO_PAIRS: [number, number][] = [];
+const NO_NUMBERS: number[] = [];
 
 export interface Variant {
   recs: LocalRec[];
-  resolved: Uint8Array;
+  /** how each mark was resolved (R_*): two bits a mark when there are at most 15 marks, else one number a mark (see resolutionOf) */
+  resolved: number | number[];
   mismatches: [number, number][];
   /** [inner rec, outer rec] */
   nested: [number, number][];
@@ -161,19 +174,32 @@ export interface Variant {
   exitRec: number;
   /** the mark family of the record open at the end (it continues only into a paragraph reopening with the same family) */
   exitFamily: number;
-  /** sorted inner spans of depth-0 quotations (for "is this mention inside a quote") */
-  topInner: number[];
+  /**
+   * sorted inner spans of depth-0 quotations (for "is this mention inside a quote"), as
+   * start, end pairs; null when every record is a depth-0 quotation (read the records)
+   */
+  topInner: number[] | null;
   /** the paragraph ends with ':' and names who speaks next */
   endColon: LocalSpeaker | null;
   /** a cue with a subject in the paragraph's last sentence */
   endSentence: LocalSpeaker | null;
   junk: boolean;
+  /** double marks counted for the mixed-styles finding: straight " and curly ones (ignored marks excluded) */
+  straight: number;
+  curly: number;
+  /** unopened, mismatches or nested is not empty */
+  problems: boolean;
 }
 
 export interface PerParagraph {
   text: string;
   marks: QuoteMarkToken[];
-  variants: (Variant | undefined)[];
+  /** the family of the double mark the paragraph opens with (see openingFamily) */
+  fam: number;
+  /** the variant used last (most paragraphs only ever need one) and its key; other variants in `more` */
+  vkey: number;
+  v: Variant | undefined;
+  more: Map<number, Variant> | undefined;
   /** positions of straight apostrophes that are not quotation marks (for the curly fix) */
   apostrophes?: number[];
   /** counts for the block-quote convention (see blockShape) */
@@ -239,20 +265,23 @@ const memo = new WeakMap<ParagraphAnalysis, PerParagraph>();
 
 const EMPTY_VARIANT: Variant = {
   recs: [],
-  resolved: new Uint8Array(0),
-  mismatches: [],
-  nested: [],
-  unopened: [],
+  resolved: NO_NUMBERS,
+  mismatches: NO_PAIRS,
+  nested: NO_PAIRS,
+  unopened: NO_NUMBERS,
   exitRec: -1,
   exitFamily: 0,
-  topInner: [],
+  topInner: NO_NUMBERS,
   endColon: null,
   endSentence: null,
   junk: false,
+  straight: 0,
+  curly: 0,
+  problems: false,
 };
 const NO_MARKS: QuoteMarkToken[] = [];
 /** Shared by every paragraph without quotation marks (its text is not needed: see paragraphEnd). */
-const EMPTY_PP: PerParagraph = { text: '', marks: NO_MARKS, variants: [EMPTY_VARIANT, EMPTY_VARIANT, EMPTY_VARIANT, EMPTY_VARIANT] };
+export const EMPTY_PP: PerParagraph = { text: '', marks: NO_MARKS, fam: 0, vkey: -1, v: EMPTY_VARIANT, more: undefined };
 
 const endMemo = new WeakMap<ParagraphAnalysis, { endColon: LocalSpeaker | null; endSentence: LocalSpeaker | null }>();
 
@@ -290,7 +319,7 @@ export function perParagraph(analysis: ParagraphAnalysis, text: string): PerPara
   // an analysis object belongs to exactly one paragraph text (the cache is keyed by it)
   let pp = memo.get(analysis);
   if (!pp) {
-    pp = { text, marks: analysis?.marks ?? [], variants: [] };
+    pp = { text, marks, fam: openingFamilyOf(marks), vkey: -1, v: undefined, more: undefined };
     if (analysis && typeof analysis === 'object') memo.set(analysis, pp);
   }
   return pp;
@@ -322,8 +351,12 @@ export function markFamily(mark: string): number {
  * quotation from the previous paragraph (the multi-paragraph convention); 0 otherwise.
  */
 export function openingFamily(pp: PerParagraph): number {
-  if (pp.marks.length === 0) return 0;
-  const f = pp.marks[0];
+  return pp.fam;
+}
+
+function openingFamilyOf(marks: QuoteMarkToken[]): number {
+  if (marks.length === 0) return 0;
+  const f = marks[0];
   return f.offset === 0 && f.role !== 'close' && f.weight === 'double' ? markFamily(f.mark) : 0;
 }
 
@@ -331,13 +364,29 @@ export function openingFamily(pp: PerParagraph): number {
  * The paragraph's pairing and features for one variant: whether a quotation continues
  * into it, and the family of the double mark the next paragraph opens with (0: none).
  */
+/** How mark k of the variant's paragraph was resolved (R_*). */
+export function resolutionOf(v: Variant, k: number): number {
+  const r = v.resolved;
+  return typeof r === 'number' ? (r >>> (2 * k)) & 3 : r[k] ?? R_NONE;
+}
+
+/** The memo key of a variant (see variantOf). */
+export function variantKey(continuingIn: boolean, nextFamily: number, blockMarker: boolean): number {
+  return (continuingIn ? 1 : 0) | (nextFamily << 1) | (blockMarker ? 16 : 0);
+}
+
 export function variantOf(pp: PerParagraph, continuingIn: boolean, nextFamily: number, blockMarker = false): Variant {
-  const key = (continuingIn ? 1 : 0) | (nextFamily << 1) | (blockMarker ? 16 : 0);
-  let v = pp.variants[key];
-  if (!v) {
-    v = buildVariant(pp.text, pp.marks, continuingIn && pp.marks.length > 0, nextFamily, blockMarker);
-    pp.variants[key] = v;
-  }
+  const key = variantKey(continuingIn, nextFamily, blockMarker);
+  if (pp.vkey === key) return pp.v!;
+  if (pp.marks.length === 0) return EMPTY_VARIANT;
+  let v = pp.vkey < 0 ? undefined : pp.more?.get(key);
+  if (!v) v = buildVariant(pp.text, pp.marks, continuingIn && pp.marks.length > 0, nextFamily, blockMarker);
+  // keep the previous one too (a paragraph flips between two variants while a quotation is being typed)
+  if (pp.v && pp.vkey >= 0) (pp.more ??= new Map()).set(pp.vkey, pp.v);
+  pp.more?.delete(key);
+  if (pp.more && pp.more.size === 0) pp.more = undefined;
+  pp.vkey = key;
+  pp.v = v;
   return v;
 }
 
@@ -394,7 +443,7 @@ export function trimBack(t: string, pos: number, floor: number): number {
 
 function pair(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFamily: number, blockMarker = false): Variant {
   const n = marks.length;
-  const resolved = new Uint8Array(n);
+  const resolved: number[] = new Array(n).fill(0);
   const all: (LocalRec | null)[] = [];
   const mismatches: [number, number][] = [];
   const nestedRecs: [LocalRec, LocalRec][] = [];
@@ -417,7 +466,8 @@ function pair(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFam
       incoming,
       unclosed: false,
       exit: false,
-      words: NO_WORDS,
+      wordCount: 0,
+      wordFlags: 0,
       titleWords: false,
       pre: undefined,
       post: undefined,
@@ -632,22 +682,35 @@ function pair(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFam
     if (r.close < 0) innerEnd = trimBack(t, innerEnd, r.innerStart);
     r.innerEnd = Math.max(r.innerStart, innerEnd);
   }
-  const nested: [number, number][] = [];
+  let nested = NO_PAIRS;
   for (const [inner, outer] of nestedRecs) {
-    if (inner.index >= 0 && outer.index >= 0) nested.push([inner.index, outer.index]);
+    if (inner.index >= 0 && outer.index >= 0) (nested === NO_PAIRS ? (nested = []) : nested).push([inner.index, outer.index]);
   }
+  let straight = 0;
+  let curly = 0;
+  for (let k = 0; k < n; k++) {
+    const m = marks[k];
+    if (m.weight !== 'double' || resolved[k] === R_IGNORED) continue;
+    if (m.mark === '"') straight++;
+    else if (m.mark === '“' || m.mark === '”' || m.mark === '„' || m.mark === '‟') curly++;
+  }
+  let packed = 0;
+  if (n <= 15) for (let k = 0; k < n; k++) packed |= resolved[k] << (2 * k);
   return {
-    recs,
-    resolved,
-    mismatches,
+    recs: recs.length ? recs : [],
+    resolved: n <= 15 ? packed : resolved,
+    mismatches: mismatches.length ? mismatches.slice() : NO_PAIRS,
     nested,
-    unopened,
+    unopened: unopened.length ? unopened.slice() : NO_NUMBERS,
     exitRec: exit && exit.index >= 0 ? exit.index : -1,
     exitFamily,
-    topInner: [],
+    topInner: NO_NUMBERS,
     endColon: null,
     endSentence: null,
     junk,
+    straight,
+    curly,
+    problems: mismatches.length > 0 || nested.length > 0 || unopened.length > 0,
   };
 }
 
@@ -667,29 +730,34 @@ function relativeCue(toks: Tok[], k: number): boolean {
 function buildVariant(t: string, marks: QuoteMarkToken[], continuingIn: boolean, nextFamily: number, blockMarker: boolean): Variant {
   const v = pair(t, marks, continuingIn, nextFamily, blockMarker);
   const top: LocalRec[] = [];
-  for (const r of v.recs) {
-    if (r.depth === 0) {
-      top.push(r);
-      v.topInner.push(r.innerStart, r.innerEnd);
+  for (const r of v.recs) if (r.depth === 0) top.push(r);
+  if (top.length === v.recs.length) v.topInner = null;
+  else if (top.length) {
+    const inner: number[] = new Array(top.length * 2);
+    for (let i = 0; i < top.length; i++) {
+      inner[2 * i] = top[i].innerStart;
+      inner[2 * i + 1] = top[i].innerEnd;
     }
+    v.topInner = inner;
   }
   if (v.junk) {
     for (const r of v.recs) r.innerKind = 'scare';
     return v;
   }
   for (const r of v.recs) {
-    r.words = innerWords(t, r.innerStart, r.innerEnd);
-    r.titleWords = isTitleCase(r.words);
+    // the words themselves are not kept: their count and two flags say all the article step needs
+    const words = innerWords(t, r.innerStart, r.innerEnd);
+    r.wordCount = words.length;
+    r.wordFlags = wordFlagsOf(words);
+    r.titleWords = isTitleCase(words);
+    if (r.depth !== 0) r.innerKind = classifyInner(t, r, words);
   }
   const masked = maskParagraph(t, top);
   const toks = tokenize(masked, 0, masked.length, 0);
   const P: Para = { t, toks };
   for (let i = 0; i < v.recs.length; i++) {
     const r = v.recs[i];
-    if (r.depth !== 0) {
-      r.innerKind = classifyInner(t, r);
-      continue;
-    }
+    if (r.depth !== 0) continue;
     if (!r.incoming) r.pre = preFeatures(P, r);
     r.post = postFeatures(P, r);
   }
@@ -700,7 +768,7 @@ function buildVariant(t: string, marks: QuoteMarkToken[], continuingIn: boolean,
     if (!a) continue;
     let j = i + 1;
     // skip titles in the writer's words (“…,” she said on “Fox and Friends.” “…”)
-    while (j < top.length && j - i < 4 && !top[j].pre?.atStart && ((top[j].titleWords && top[j].words.length <= 8) || top[j].words.length <= 2)) j++;
+    while (j < top.length && j - i < 4 && !top[j].pre?.atStart && ((top[j].titleWords && top[j].wordCount <= 8) || top[j].wordCount <= 2)) j++;
     const nx = top[j];
     if (!nx || nx.start < a.end) continue;
     r.post!.next = nx.index;
@@ -743,6 +811,25 @@ function innerWords(t: string, start: number, end: number): string[] {
   return words;
 }
 
+function wordFlagsOf(words: string[]): number {
+  let f = words.length > 0 && /^\p{Lu}/u.test(words[0]) ? WF_FIRST_UPPER : 0;
+  let all = true;
+  for (const w of words) {
+    if (SMALL_WORDS.has(w.toLowerCase())) continue;
+    if (!/^[\p{Lu}\p{N}]/u.test(w)) {
+      all = false;
+      break;
+    }
+  }
+  if (all) f |= WF_ALL_TITLE;
+  return f;
+}
+
+/** isTitleCase from a word count and flags (wordFlagsOf). */
+export function isTitleCaseInfo(count: number, flags: number): boolean {
+  return count >= 2 && count <= 12 && (flags & (WF_FIRST_UPPER | WF_ALL_TITLE)) === (WF_FIRST_UPPER | WF_ALL_TITLE);
+}
+
 export function isTitleCase(words: string[]): boolean {
   if (words.length < 2 || words.length > 12) return false;
   if (!/^\p{Lu}/u.test(words[0])) return false;
@@ -772,13 +859,78 @@ function maskParagraph(t: string, top: LocalRec[]): string {
 }
 
 /** Quotes inside quotes: a quotation within speech, or a term. */
-function classifyInner(t: string, r: LocalRec): LocalRec['innerKind'] {
-  const words = r.words;
+function classifyInner(t: string, r: LocalRec, words: string[]): LocalRec['innerKind'] {
   const before = t.slice(Math.max(0, r.start - 40), r.start);
   if (isTitleCase(words)) return 'title';
   if (/[,:]\s*$/.test(before) || words.length >= 5) return 'direct';
   if (words.length <= 3) return 'scare';
   return 'partial';
+}
+
+/** PreFeatures with its booleans packed in one number (there is one per quotation of every paragraph). */
+class PreF implements PreFeatures {
+  constructor(
+    private readonly f: number,
+    readonly pre: LocalAttribution | null,
+    readonly colon: LocalSpeaker | null,
+    readonly prevSentence: LocalSpeaker | null,
+    readonly dashSpeaker: LocalSpeaker | null,
+  ) {}
+  get startsLower(): boolean {
+    return (this.f & 1) !== 0;
+  }
+  get atStart(): boolean {
+    return (this.f & 2) !== 0;
+  }
+  get cueNear(): boolean {
+    return (this.f & 4) !== 0;
+  }
+  get introComma(): boolean {
+    return (this.f & 8) !== 0;
+  }
+  get introDash(): boolean {
+    return (this.f & 16) !== 0;
+  }
+}
+
+/** PostFeatures with its booleans packed in one number. */
+class PostF implements PostFeatures {
+  next = -1;
+  gapWords = 0;
+  private f: number;
+  constructor(
+    f: number,
+    readonly post: LocalAttribution | null,
+  ) {
+    this.f = f;
+  }
+  get terminalInside(): boolean {
+    return (this.f & 1) !== 0;
+  }
+  get sentenceInside(): boolean {
+    return (this.f & 2) !== 0;
+  }
+  get postEmpty(): boolean {
+    return (this.f & 4) !== 0;
+  }
+  get dashAfter(): boolean {
+    return (this.f & 8) !== 0;
+  }
+  get restEmpty(): boolean {
+    return (this.f & 16) !== 0;
+  }
+  get gapCue(): boolean {
+    return (this.f & 32) !== 0;
+  }
+  set gapCue(b: boolean) {
+    this.f = b ? this.f | 32 : this.f & ~32;
+  }
+  get gapComma(): boolean {
+    return (this.f & 64) !== 0;
+  }
+  set gapComma(b: boolean) {
+    this.f = b ? this.f | 64 : this.f & ~64;
+  }
 }
 
 function preFeatures(P: Para, r: LocalRec): PreFeatures {
@@ -791,17 +943,13 @@ function preFeatures(P: Para, r: LocalRec): PreFeatures {
   const pre = atStart ? null : attributionBefore(P, r.start, false);
   const before = t.slice(Math.max(0, r.start - WINDOW), r.start).trimEnd();
   const introDash = preToks.length > 0 && preToks[preToks.length - 1].kind === 'punct' && /^[—–-]$/.test(preToks[preToks.length - 1].text);
-  return {
-    startsLower,
-    atStart,
-    pre,
-    cueNear: hasCueNear(preToks, 6),
-    colon: before.endsWith(':') ? (pre ?? attributionBefore(P, r.start, false))?.speaker ?? null : null,
-    prevSentence: previousSentenceSpeaker(P, r.start),
-    introDash,
-    dashSpeaker: introDash ? dashName(P, preToks) : null,
-    introComma: preToks.length > 0 && preToks[preToks.length - 1].kind === 'punct' && /^[,—–-]$/.test(preToks[preToks.length - 1].text),
-  };
+  const cueNear = hasCueNear(preToks, 6);
+  const colon = before.endsWith(':') ? (pre ?? attributionBefore(P, r.start, false))?.speaker ?? null : null;
+  const prevSentence = previousSentenceSpeaker(P, r.start);
+  const dashSpeaker = introDash ? dashName(P, preToks) : null;
+  const introComma = preToks.length > 0 && preToks[preToks.length - 1].kind === 'punct' && /^[,—–-]$/.test(preToks[preToks.length - 1].text);
+  const f = (startsLower ? 1 : 0) | (atStart ? 2 : 0) | (cueNear ? 4 : 0) | (introComma ? 8 : 0) | (introDash ? 16 : 0);
+  return new PreF(f, pre, colon, prevSentence, dashSpeaker);
 }
 
 /** The capitalised name ending right before the dash(es) that end `preToks`. */
@@ -820,18 +968,12 @@ function postFeatures(P: Para, r: LocalRec): PostFeatures {
   const after = tokensAfter(P, r.end);
   const postEmpty = after.toks.every((x) => x.kind === 'punct');
   const post = attributionAfter(P, r.end);
-  return {
-    terminalInside: /[.,!?…—–-]['’‘]?$/.test(lastText),
-    sentenceInside: /[.!?…]['’‘]?$/.test(lastText),
-    postEmpty,
-    dashAfter: after.toks.length > 0 && after.toks[0].kind === 'punct' && /^[—–-]$/.test(after.toks[0].text),
-    post,
-    restEmpty: !after.endsAtQuote && (postEmpty || !!post) && onlyPunctFrom(P.toks, after.next),
-    next: -1,
-    gapWords: 0,
-    gapCue: false,
-    gapComma: false,
-  };
+  const terminalInside = /[.,!?…—–-]['’‘]?$/.test(lastText);
+  const sentenceInside = /[.!?…]['’‘]?$/.test(lastText);
+  const dashAfter = after.toks.length > 0 && after.toks[0].kind === 'punct' && /^[—–-]$/.test(after.toks[0].text);
+  const restEmpty = !after.endsAtQuote && (postEmpty || !!post) && onlyPunctFrom(P.toks, after.next);
+  const f = (terminalInside ? 1 : 0) | (sentenceInside ? 2 : 0) | (postEmpty ? 4 : 0) | (dashAfter ? 8 : 0) | (restEmpty ? 16 : 0);
+  return new PostF(f, post);
 }
 
 function hasCueNear(toks: Tok[], words: number): boolean {
@@ -1253,7 +1395,7 @@ function localSpeaker(t: string, start: number, end: number, via: Speaker['via']
   }
   const fb = fallbackSpeaker(t, start, end);
   const common = isCommonNP(t.slice(start, end));
-  return fb ? { start, end, fb, via, common } : null;
+  return fb ? { start, end, fbStart: fb.start, fbEnd: fb.end, fbKind: fb.kind, sentStart: fb.sentStart, common, via } : null;
 }
 
 /** "the leaders of …", "A spokesman for …": a determiner and a common noun. */
@@ -1262,7 +1404,15 @@ function isCommonNP(phrase: string): boolean {
   return !!m && /^(the|a|an|his|her|its|their|our|two|three|several|many|some)$/i.test(m[1]) && /\p{Ll}/u.test(m[2]);
 }
 
-function fallbackSpeaker(t: string, start: number, end: number): LocalSpeaker['fb'] | null {
+interface Fallback {
+  start: number;
+  end: number;
+  text: string;
+  kind: LocalSpeaker['fbKind'];
+  sentStart: number;
+}
+
+function fallbackSpeaker(t: string, start: number, end: number): Fallback | null {
   const phrase = t.slice(start, end);
   // pronoun
   const pm = /^(?:[^\p{L}]*)(he|she|they|we|i|it)\b/iu.exec(phrase);

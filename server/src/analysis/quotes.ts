@@ -1,10 +1,12 @@
 import type { ArticleInput } from './article';
-import type { Entity, Finding, Fix, Mention, ParagraphKind, Quote, QuoteKind, QuoteMarkToken, QuoteStyle, Span, Speaker, TextEdit } from './types';
+import type { Entity, Finding, Fix, Mention, ParagraphAnalysis, ParagraphKind, Quote, QuoteKind, QuoteMarkToken, QuoteStyle, Span, Speaker, TextEdit } from './types';
 import {
   closerFor,
   glyphsMatch,
   hasCloserList,
-  isTitleCase,
+  isTitleCaseInfo,
+  WF_ALL_TITLE,
+  WF_FIRST_UPPER,
   openingFamily,
   paragraphEnd,
   perParagraph,
@@ -12,7 +14,9 @@ import {
   R_NONE,
   R_OPEN,
   sentenceStartPlain,
+  resolutionOf,
   variantOf,
+  variantKey,
   blockShape,
   type LocalAttribution,
   type LocalRec,
@@ -86,14 +90,54 @@ class Chain {
 
 /** Quote pairing, classification, attribution and diagnostics for one article. */
 export function analyzeQuotes(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findings: Finding[] } {
+  const steps = analyzeQuotesSteps(input, entities, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * analyzeQuotes as a generator of steps: it yields whenever about `sliceMs` of work
+ * has been done since the last pause (checked every few paragraphs or quotations),
+ * so a caller can give the event loop a turn between slices on a very long article.
+ * Returns the same result as analyzeQuotes; never throws.
+ */
+export function* analyzeQuotesSteps(input: ArticleInput, entities: Entity[], sliceMs = 4): Generator<void, { quotes: Quote[]; findings: Finding[] }, void> {
   try {
-    return run(input, entities);
+    return yield* run(input, entities, new Slicer(sliceMs));
   } catch {
     return { quotes: [], findings: [] };
   }
 }
 
-function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findings: Finding[] } {
+/** Tells a loop when to pause: after `ms` of work, looked at every CHECK_EVERY units. */
+class Slicer {
+  private count = 0;
+  private since: number;
+  constructor(readonly ms: number) {
+    this.since = ms === Infinity ? 0 : performance.now();
+  }
+  /** count `units` of work; true when the loop should yield now */
+  due(units = 1): boolean {
+    if (this.ms === Infinity) return false;
+    this.count += units;
+    if (this.count < CHECK_EVERY) return false;
+    this.count = 0;
+    const now = performance.now();
+    if (now - this.since < this.ms) return false;
+    this.since = now;
+    return true;
+  }
+  /** start a new slice (after a pause) */
+  reset(): void {
+    this.count = 0;
+    this.since = this.ms === Infinity ? 0 : performance.now();
+  }
+}
+const CHECK_EVERY = 64;
+
+function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<void, { quotes: Quote[]; findings: Finding[] }, void> {
   const { text, paragraphs, analyses } = input;
   const n = paragraphs.length;
   const kinds: ParagraphKind[] = new Array(n).fill('body');
@@ -106,31 +150,52 @@ function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findin
   }
 
   // ---- 1. per-paragraph data and the variant each paragraph needs
-  const pps: PerParagraph[] = new Array(n);
-  const vars: Variant[] = new Array(n);
+  // (paragraphs whose analysis is the one of the previous run take their row from its table)
+  const prev = previousTable(analyses);
+  const tab = new ParaTable(n);
+  const { pps, vars, fl, fam, vkey, exitFam } = tab;
   const continuesOut = new Uint8Array(n);
   /** the paragraphs that have quotation marks (the only ones most steps look at) */
   const marked: number[] = [];
   let continuing = false;
-  for (let i = 0; i < n; i++) pps[i] = perParagraph(analyses[i], paragraphs[i].text);
-  const block = blockMarkers(pps, kinds);
+  {
+    const pre = prev ? prev.prefix : 0;
+    const suf = prev ? prev.suffix : 0;
+    if (prev) tab.copyFrom(prev.table, 0, 0, pre);
+    for (let i = pre; i < n - suf; i++) {
+      tab.fill(i, perParagraph(analyses[i], paragraphs[i].text));
+      if (sl.due()) {
+        yield;
+        sl.reset();
+      }
+    }
+    if (prev && suf > 0) tab.copyFrom(prev.table, prev.table.pps.length - suf, n - suf, suf);
+  }
+  const block = blockMarkers(tab, kinds);
   for (let i = 0; i < n; i++) {
-    const pp = pps[i];
-    const next = i + 1 < n ? pps[i + 1] : undefined;
-    const nextFamily = next && !(block && block[i + 1]) ? openingFamily(next) : 0;
-    if (pp.marks.length === 0) {
-      vars[i] = pp.variants[0]!;
+    const nextFamily = i + 1 < n && !(block && block[i + 1]) ? fam[i + 1] : 0;
+    if (!(fl[i] & F_MARKS)) {
       continuing = false;
       continue;
     }
     marked.push(i);
     const isBlock = !!block && block[i] === 1;
-    const v = variantOf(pp, continuing && !isBlock, nextFamily, isBlock);
-    vars[i] = v;
-    const cont = v.exitRec >= 0 && !v.junk && nextFamily > 0 && nextFamily === v.exitFamily && kinds[i] !== 'headline' && (i + 1 >= n || kinds[i + 1] !== 'headline');
+    const key = variantKey(continuing && !isBlock, nextFamily, isBlock);
+    if (key !== vkey[i]) {
+      // (pairing a paragraph for the first time is the expensive part: count it more)
+      if (sl.due(4)) {
+        yield;
+        sl.reset();
+      }
+      const v = variantOf(pps[i], continuing && !isBlock, nextFamily, isBlock);
+      tab.setVariant(i, key, v);
+    }
+    const ef = exitFam[i];
+    const cont = ef > 0 && nextFamily === ef && kinds[i] !== 'headline' && (i + 1 >= n || kinds[i + 1] !== 'headline');
     continuesOut[i] = cont ? 1 : 0;
     continuing = cont;
   }
+  rememberTable(analyses, tab);
 
   // ---- 2. chains: one per quotation, linking the parts of multi-paragraph quotations
   const chains: Chain[] = [];
@@ -223,6 +288,10 @@ function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findin
   const ctx: Ctx = { last: null, text, paragraphs, analyses, starts, ends, kinds, vars, mentions };
   let last: { speaker: Speaker; para: number } | null = null;
   for (const c of chains) {
+    if (sl.due()) {
+      yield;
+      sl.reset();
+    }
     if (c.depth === 0) {
       ctx.last = last;
       classifyAndAttribute(c, ctx, last);
@@ -238,6 +307,10 @@ function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findin
   // ---- 5. quotes
   const quotes: Quote[] = [];
   for (const c of chains) {
+    if (sl.due()) {
+      yield;
+      sl.reset();
+    }
     // a paragraph with hundreds of marks is not prose: its marks are checked, but it yields no quotations
     if (c.skip || vars[c.paras[0]].junk) continue;
     let parts: Span[];
@@ -318,41 +391,157 @@ function run(input: ArticleInput, entities: Entity[]): { quotes: Quote[]; findin
  * uses the convention at least twice. A lone forgotten closing mark in an
  * otherwise straight-quoted article is still reported.
  */
-function blockMarkers(pps: PerParagraph[], kinds: ParagraphKind[]): Uint8Array | null {
+function blockMarkers(tab: ParaTable, kinds: ParagraphKind[]): Uint8Array | null {
+  const { fl, straight: st, curly: cu } = tab;
+  const n = fl.length;
   let straight = 0;
   let curly = 0;
   let openers = 0;
-  for (let i = 0; i < pps.length; i++) {
-    if (pps[i].marks.length === 0 || kinds[i] === 'boilerplate') continue;
-    const s = blockShape(pps[i]);
+  for (let i = 0; i < n; i++) {
+    const f = fl[i];
+    if (!(f & F_MARKS) || kinds[i] === 'boilerplate') continue;
     // straight marks other than the convention's own lone ones
-    straight += s.straight - (s.loneOpener || s.loneCloserAtEnd >= 0 ? 1 : 0);
-    curly += s.curly;
-    if (s.loneOpener) openers++;
+    straight += st[i] - (f & (F_LONE_OPENER | F_LONE_CLOSER) ? 1 : 0);
+    curly += cu[i];
+    if (f & F_LONE_OPENER) openers++;
   }
   if (openers === 0 || curly < 4 || curly < 3 * straight) return null;
-  const out = new Uint8Array(pps.length);
+  const out = new Uint8Array(n);
   let any = false;
   // a run of lone openers followed by a paragraph that reopens with a straight " and closes it is the
   // ordinary multi-paragraph convention, not excerpt markers
   let normalRun = false;
-  for (let i = pps.length - 1; i >= 0; i--) {
-    const s = pps[i].marks.length ? blockShape(pps[i]) : null;
-    if (!s || !s.loneOpener) {
+  for (let i = n - 1; i >= 0; i--) {
+    if (!(fl[i] & F_LONE_OPENER)) {
       normalRun = false;
       continue;
     }
-    const nx = i + 1 < pps.length ? pps[i + 1] : undefined;
-    const nextStraight = !!nx && nx.marks.length > 0 && nx.marks[0].offset === 0 && nx.marks[0].mark === '"';
-    normalRun = nextStraight && (blockShape(nx!).loneOpener ? normalRun : true);
+    const nf = i + 1 < n ? fl[i + 1] : 0;
+    const nextStraight = (nf & F_STARTS_STRAIGHT) !== 0;
+    normalRun = nextStraight && (nf & F_LONE_OPENER ? normalRun : true);
     if (normalRun) continue;
     if (kinds[i] === 'boilerplate' || kinds[i] === 'headline') continue;
-    if (s.curly >= 2 || openers >= 2) {
+    if (cu[i] >= 2 || openers >= 2) {
       out[i] = 1;
       any = true;
     }
   }
   return any ? out : null;
+}
+
+// ---------------------------------------------------------------------------
+// The per-paragraph table of a run
+// ---------------------------------------------------------------------------
+
+const F_MARKS = 1;
+const F_LONE_OPENER = 2;
+const F_LONE_CLOSER = 4;
+/** the first mark is a straight " at offset 0 */
+const F_STARTS_STRAIGHT = 8;
+
+/**
+ * What the article pass reads about every paragraph, in flat arrays: filled from the
+ * per-paragraph memo for paragraphs new to this run, copied from the previous run's
+ * table for the others (so an edit does not touch every paragraph's objects again).
+ */
+class ParaTable {
+  readonly pps: PerParagraph[];
+  readonly vars: Variant[];
+  readonly fl: Uint8Array;
+  readonly fam: Uint8Array;
+  readonly straight: Int32Array;
+  readonly curly: Int32Array;
+  /** key of the variant in vars (-1: none yet) */
+  readonly vkey: Int16Array;
+  /** the exit family of the variant when its exit record can continue (not junk), else 0 */
+  readonly exitFam: Uint8Array;
+
+  constructor(n: number) {
+    this.pps = new Array(n);
+    this.vars = new Array(n);
+    this.fl = new Uint8Array(n);
+    this.fam = new Uint8Array(n);
+    this.straight = new Int32Array(n);
+    this.curly = new Int32Array(n);
+    this.vkey = new Int16Array(n);
+    this.exitFam = new Uint8Array(n);
+  }
+
+  fill(i: number, pp: PerParagraph): void {
+    this.pps[i] = pp;
+    this.fam[i] = openingFamily(pp);
+    if (pp.marks.length === 0) {
+      this.fl[i] = 0;
+      this.vars[i] = pp.v!;
+      this.vkey[i] = -2;
+      return;
+    }
+    const s = blockShape(pp);
+    const m0 = pp.marks[0];
+    this.fl[i] = F_MARKS | (s.loneOpener ? F_LONE_OPENER : 0) | (s.loneCloserAtEnd >= 0 ? F_LONE_CLOSER : 0) | (m0.offset === 0 && m0.mark === '"' ? F_STARTS_STRAIGHT : 0);
+    this.straight[i] = s.straight;
+    this.curly[i] = s.curly;
+    this.vkey[i] = -1;
+  }
+
+  setVariant(i: number, key: number, v: Variant): void {
+    this.vars[i] = v;
+    this.vkey[i] = key;
+    this.exitFam[i] = v.exitRec >= 0 && !v.junk ? v.exitFamily : 0;
+  }
+
+  copyFrom(src: ParaTable, from: number, to: number, count: number): void {
+    if (count <= 0) return;
+    for (let k = 0; k < count; k++) {
+      this.pps[to + k] = src.pps[from + k];
+      this.vars[to + k] = src.vars[from + k];
+    }
+    this.fl.set(src.fl.subarray(from, from + count), to);
+    this.fam.set(src.fam.subarray(from, from + count), to);
+    this.straight.set(src.straight.subarray(from, from + count), to);
+    this.curly.set(src.curly.subarray(from, from + count), to);
+    this.vkey.set(src.vkey.subarray(from, from + count), to);
+    this.exitFam.set(src.exitFam.subarray(from, from + count), to);
+  }
+}
+
+/**
+ * The tables of recent runs, by their analyses array (the article keeps that array while it
+ * is the current version, so a table lives as long as its document's last analysis).
+ */
+const tables = new WeakMap<ParagraphAnalysis[], ParaTable>();
+const recentRuns: WeakRef<ParagraphAnalysis[]>[] = [];
+const RECENT_RUNS = 4;
+
+/** The recent run sharing the longest prefix and suffix of analysis objects with this one. */
+function previousTable(analyses: ParagraphAnalysis[]): { table: ParaTable; prefix: number; suffix: number } | null {
+  const n = analyses.length;
+  let best: { table: ParaTable; prefix: number; suffix: number } | null = null;
+  for (const ref of recentRuns) {
+    const old = ref.deref();
+    if (!old || old === analyses) continue;
+    const table = tables.get(old);
+    if (!table || table.pps.length !== old.length) continue;
+    const m = old.length;
+    const lim = Math.min(n, m);
+    let prefix = 0;
+    while (prefix < lim && old[prefix] === analyses[prefix]) prefix++;
+    let suffix = 0;
+    while (suffix < lim - prefix && old[m - 1 - suffix] === analyses[n - 1 - suffix]) suffix++;
+    if (prefix + suffix > 0 && (!best || prefix + suffix > best.prefix + best.suffix)) best = { table, prefix, suffix };
+  }
+  return best;
+}
+
+function rememberTable(analyses: ParagraphAnalysis[], tab: ParaTable): void {
+  if (!Array.isArray(analyses)) return;
+  tables.set(analyses, tab);
+  for (let k = recentRuns.length - 1; k >= 0; k--) {
+    const a = recentRuns[k].deref();
+    if (!a || a === analyses) recentRuns.splice(k, 1);
+  }
+  recentRuns.unshift(new WeakRef(analyses));
+  if (recentRuns.length > RECENT_RUNS) recentRuns.length = RECENT_RUNS;
 }
 
 function markFindings(
@@ -365,6 +554,7 @@ function markFindings(
   block: Uint8Array | null,
 ): void {
   for (const i of marked) {
+    if (!vars[i].problems) continue;
     const marks = pps[i].marks;
     const b = starts[i];
     let count = 0;
@@ -391,6 +581,7 @@ function markFindings(
     }
   }
   for (const i of marked) {
+    if (!vars[i].problems) continue;
     const marks = pps[i].marks;
     const b = starts[i];
     let count = 0;
@@ -420,6 +611,7 @@ function markFindings(
     }
   }
   for (const i of marked) {
+    if (!vars[i].problems) continue;
     const marks = pps[i].marks;
     const v = vars[i];
     const b = starts[i];
@@ -552,27 +744,6 @@ function isCurlyDouble(mark: string): boolean {
 // Mixed styles: one finding per article
 // ---------------------------------------------------------------------------
 
-interface StyleCount {
-  straight: number[];
-  curly: number[];
-}
-
-const styleMemo = new WeakMap<Variant, StyleCount>();
-
-function styleCount(pp: PerParagraph, v: Variant): StyleCount {
-  let s = styleMemo.get(v);
-  if (!s) {
-    s = { straight: [], curly: [] };
-    pp.marks.forEach((m, k) => {
-      if (m.weight !== 'double' || v.resolved[k] === R_IGNORED) return;
-      if (m.mark === '"') s!.straight.push(k);
-      else if (isCurlyDouble(m.mark)) s!.curly.push(k);
-    });
-    styleMemo.set(v, s);
-  }
-  return s;
-}
-
 function mixedStyles(
   paragraphs: ArticleInput['paragraphs'],
   marked: number[],
@@ -586,9 +757,9 @@ function mixedStyles(
   let curly = 0;
   for (const i of marked) {
     if (kinds[i] === 'boilerplate') continue;
-    const s = styleCount(pps[i], vars[i]);
-    straight += s.straight.length;
-    curly += s.curly.length;
+    const v = vars[i];
+    straight += v.straight;
+    curly += v.curly;
   }
   if (straight === 0 || curly === 0) return;
   const toCurly = straight <= curly;
@@ -596,10 +767,16 @@ function mixedStyles(
   let total = 0;
   for (const i of marked) {
     if (kinds[i] === 'boilerplate') continue;
-    const s = styleCount(pps[i], vars[i]);
-    const list = toCurly ? s.straight : s.curly;
-    total += list.length;
-    for (const k of list) {
+    const v = vars[i];
+    const count = toCurly ? v.straight : v.curly;
+    total += count;
+    if (count === 0 || minority.length > MIXED_RELATED) continue;
+    // the minority marks themselves, in order (only for the first few paragraphs that have any)
+    const marks = pps[i].marks;
+    for (let k = 0; k < marks.length; k++) {
+      const m = marks[k];
+      if (m.weight !== 'double' || resolutionOf(v, k) === R_IGNORED) continue;
+      if (!(toCurly ? m.mark === '"' : isCurlyDouble(m.mark))) continue;
       if (minority.length > MIXED_RELATED) break;
       minority.push({ para: i, mark: k });
     }
@@ -681,7 +858,7 @@ function conversionEdits(paragraphs: ArticleInput['paragraphs'], pps: PerParagra
     const ap = pp.marks.length > 0 ? apostrophes(pp) : apostrophesIn(paragraphs[i].text, pp.marks);
     const local: TextEdit[] = [];
     pp.marks.forEach((m, k) => {
-      const res = v.resolved[k];
+      const res = resolutionOf(v, k);
       const isOpen = res === R_OPEN || (res === R_NONE && m.role === 'open');
       if (toCurly) {
         if (m.mark === '"' || m.mark === "''" || m.mark === '``') local.push({ start: b + m.offset, end: b + m.offset + m.mark.length, newText: isOpen ? '“' : '”' });
@@ -877,9 +1054,24 @@ class Mentions {
 
   /** Is the absolute position (in paragraph p) inside a depth-0 quotation? */
   insideQuote(p: number, pos: number): boolean {
-    const list = this.vars[p]?.topInner;
-    if (!list || list.length === 0) return false;
+    const v = this.vars[p];
+    if (!v) return false;
+    const list = v.topInner;
     const rel = pos - this.starts[p];
+    if (list === null) {
+      // every record is a depth-0 quotation: the records, sorted by start, are the list
+      const recs = v.recs;
+      let lo = 0;
+      let hi = recs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (recs[mid].innerStart <= rel) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === 0) return false;
+      return rel < recs[lo - 1].innerEnd;
+    }
+    if (list.length === 0) return false;
     // pairs [start, end] sorted by start
     let lo = 0;
     let hi = list.length >> 1;
@@ -1002,16 +1194,16 @@ function resolve(ctx: Ctx, ls: LocalSpeaker | null | undefined, p: number, force
   if (bestM && bestE) {
     sp = { start: bestM.start, end: bestM.end, text: bestM.text, name: bestE.name, entity: bestE.id, via };
   } else {
-    const fb = ls.fb;
-    const fs = b + fb.start;
-    const fe = b + fb.end;
-    if (fb.kind === 'pronoun') {
-      const resolved = resolvePronoun(ctx, p, fs, b + fb.sentStart, fb.text.toLowerCase(), ls.via !== 'previous-sentence');
-      sp = { start: fs, end: fe, text: fb.text, name: resolved ? resolved.name : fb.text, entity: resolved?.id, via: ls.via === 'previous-sentence' ? 'previous-sentence' : 'pronoun' };
-    } else if (fb.kind === 'name') {
-      sp = { start: fs, end: fe, text: fb.text, name: fb.text, via };
+    const fs = b + ls.fbStart;
+    const fe = b + ls.fbEnd;
+    const fbText = ctx.paragraphs[p].text.slice(ls.fbStart, ls.fbEnd);
+    if (ls.fbKind === 'pronoun') {
+      const resolved = resolvePronoun(ctx, p, fs, b + ls.sentStart, fbText.toLowerCase(), ls.via !== 'previous-sentence');
+      sp = { start: fs, end: fe, text: fbText, name: resolved ? resolved.name : fbText, entity: resolved?.id, via: ls.via === 'previous-sentence' ? 'previous-sentence' : 'pronoun' };
+    } else if (ls.fbKind === 'name') {
+      sp = { start: fs, end: fe, text: fbText, name: fbText, via };
     } else {
-      sp = { start: fs, end: fe, text: fb.text, name: fb.text, via: ls.via === 'name' ? 'noun-phrase' : ls.via };
+      sp = { start: fs, end: fe, text: fbText, name: fbText, via: ls.via === 'name' ? 'noun-phrase' : ls.via };
     }
   }
   if (forceVia) sp.via = forceVia;
@@ -1124,14 +1316,21 @@ function isSubjectMention(ctx: Ctx, q: number, m: Mention): boolean {
   return words.every((w) => !/^(of|to|with|for|on|in|at|by|about|from|after|before|during|against|than|that|when|while|if|because|said|says|told)$/i.test(w)) && !/[,;:]\s*$/.test(prefix.trim()) === true;
 }
 
-function chainWords(c: Chain): string[] {
-  if (c.recs.length === 1) return c.recs[0].words;
-  const words: string[] = [];
+/**
+ * The number of words of a quotation of several parts (the parts' words in order, read
+ * until more than 14) and whether they look like a title, from each part's count and flags.
+ */
+function chainWordInfo(c: Chain): { count: number; title: boolean } {
+  let count = 0;
+  let first = -1;
+  let all = true;
   for (const r of c.recs) {
-    for (const w of r.words) words.push(w);
-    if (words.length > 14) break;
+    if (first < 0 && r.wordCount > 0) first = r.wordFlags & WF_FIRST_UPPER;
+    if (r.wordCount > 0 && !(r.wordFlags & WF_ALL_TITLE)) all = false;
+    count += r.wordCount;
+    if (count > 14) break;
   }
-  return words;
+  return { count, title: isTitleCaseInfo(count, (first > 0 ? WF_FIRST_UPPER : 0) | (all ? WF_ALL_TITLE : 0)) };
 }
 
 function classifyAndAttribute(c: Chain, ctx: Ctx, last: { speaker: Speaker; para: number } | null): void {
@@ -1145,25 +1344,33 @@ function classifyAndAttribute(c: Chain, ctx: Ctx, last: { speaker: Speaker; para
     c.kind = 'scare';
     return;
   }
-  const words = chainWords(c);
+  let wordCount: number;
+  let titleWords: boolean;
+  if (c.recs.length === 1) {
+    wordCount = f.wordCount;
+    titleWords = f.titleWords;
+  } else {
+    const info = chainWordInfo(c);
+    wordCount = info.count;
+    titleWords = info.title;
+  }
   const { startsLower, atStart } = preF;
   const { terminalInside } = postF;
   const pre = preF.pre;
   const post = postF.post;
   // a title ends its sentence with the period inside the marks (on “Fox and Friends.”) only in the middle of the writer's sentence
-  const titleWords = c.recs.length === 1 ? f.titleWords : isTitleCase(words);
-  const title = titleWords && (!postF.sentenceInside || (!atStart && !(pre && (pre.introduced || pre.adjacent)) && words.length <= 8));
+  const title = titleWords && (!postF.sentenceInside || (!atStart && !(pre && (pre.introduced || pre.adjacent)) && wordCount <= 8));
 
   let kind: QuoteKind;
   let attribution: LocalAttribution | null = null;
   let attrPara = fp;
   // He says “it’s interesting that …”: a quotation right after the cue that ends the sentence is the whole statement
-  const wholeStatement = !!pre && postF.postEmpty && words.length >= 3 && !pre.naming;
+  const wholeStatement = !!pre && postF.postEmpty && wordCount >= 3 && !pre.naming;
   if (pre && (pre.introduced || (pre.adjacent && (!startsLower || wholeStatement)))) {
     kind = startsLower && !pre.colon && !wholeStatement ? 'partial' : 'direct';
-    if (pre.naming) kind = words.length <= 3 && !pre.speaker ? 'scare' : 'partial';
+    if (pre.naming) kind = wordCount <= 3 && !pre.speaker ? 'scare' : 'partial';
     attribution = pre;
-    if (kind === 'direct' && title && words.length <= 6 && !pre.colon && !terminalInside) kind = 'title';
+    if (kind === 'direct' && title && wordCount <= 6 && !pre.colon && !terminalInside) kind = 'title';
   } else if (atStart) {
     if (post) {
       kind = 'direct';
@@ -1173,15 +1380,15 @@ function classifyAndAttribute(c: Chain, ctx: Ctx, last: { speaker: Speaker; para
       c.localSpeakerPost = true;
     } else if (postF.postEmpty) {
       kind = title && ctx.kinds[fp] !== 'headline' && !terminalInside ? 'title' : 'direct';
-      if (words.length === 0) kind = 'scare';
+      if (wordCount === 0) kind = 'scare';
     } else {
-      kind = title ? 'title' : words.length <= 3 ? 'scare' : 'partial';
-      if (kind === 'partial' && terminalInside && !startsLower && words.length >= 4) kind = 'direct';
+      kind = title ? 'title' : wordCount <= 3 ? 'scare' : 'partial';
+      if (kind === 'partial' && terminalInside && !startsLower && wordCount >= 4) kind = 'direct';
       // a whole sentence in marks, then the writer's next sentence (“Nothing has changed.” He added: …)
-      if (kind === 'scare' && postF.sentenceInside && !startsLower && words.length >= 2) kind = 'direct';
+      if (kind === 'scare' && postF.sentenceInside && !startsLower && wordCount >= 2) kind = 'direct';
     }
   } else {
-    if (post && words.length >= 3 && (!startsLower || (preF.introComma && !preF.cueNear && terminalInside))) {
+    if (post && wordCount >= 3 && (!startsLower || (preF.introComma && !preF.cueNear && terminalInside))) {
       kind = 'direct';
       attribution = post;
       attrPara = lp;
@@ -1189,16 +1396,16 @@ function classifyAndAttribute(c: Chain, ctx: Ctx, last: { speaker: Speaker; para
       c.localSpeakerPost = true;
     } else if (title) {
       kind = 'title';
-    } else if (!startsLower && words.length >= 3 && preF.introDash && (postF.dashAfter || postF.postEmpty)) {
+    } else if (!startsLower && wordCount >= 3 && preF.introDash && (postF.dashAfter || postF.postEmpty)) {
       // a whole sentence set off by dashes: Mr. Romney -- ''It is disqualifying …'' -- and …
       kind = 'direct';
       attribution = pre ?? (preF.dashSpeaker ? { speaker: preF.dashSpeaker, end: 0 } : post);
       if (!pre && !preF.dashSpeaker && post) attrPara = lp;
-    } else if (!startsLower && words.length >= 4 && preF.introComma && !preF.introDash && postF.sentenceInside && postF.postEmpty && !pre?.naming) {
+    } else if (!startsLower && wordCount >= 4 && preF.introComma && !preF.introDash && postF.sentenceInside && postF.postEmpty && !pre?.naming) {
       // a whole sentence after the writer's comma, ending the writer's sentence: … on Twitter on Monday, “Next summer, we …”
       kind = 'direct';
       attribution = pre;
-    } else if (words.length <= 3 && !preF.cueNear && !(pre?.speaker && !pre.naming) && !post) {
+    } else if (wordCount <= 3 && !preF.cueNear && !(pre?.speaker && !pre.naming) && !post) {
       // one to three words nobody is credited with in the writer's sentence: a scare quote
       // (inside reported speech — he warned that he would not be “lulled to sleep” — they are the speaker's words)
       kind = 'scare';
@@ -1210,7 +1417,7 @@ function classifyAndAttribute(c: Chain, ctx: Ctx, last: { speaker: Speaker; para
     }
   }
   // a headline is title case throughout: a quotation in it is a quotation, not a title
-  if (kind === 'title' && (ctx.kinds[fp] === 'headline' || ctx.analyses[fp]?.nlp?.titleCase)) kind = words.length >= 3 ? 'direct' : 'partial';
+  if (kind === 'title' && (ctx.kinds[fp] === 'headline' || ctx.analyses[fp]?.nlp?.titleCase)) kind = wordCount >= 3 ? 'direct' : 'partial';
   c.kind = kind;
   if (attribution) {
     c.speaker = resolve(ctx, attribution.speaker, attrPara);
