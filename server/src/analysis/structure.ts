@@ -57,23 +57,56 @@ function normalize(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** What structure detection needs of one paragraph; depends only on its text, so it is memoised. */
-interface Shape {
+const TITLE_LIKE = 1;
+const BODY_LIKE = 2;
+const HEADING = 4;
+const SUBHEAD_LIKE = 8;
+
+/**
+ * What structure detection needs of one paragraph; depends only on its text, so it is
+ * memoised. One class with fixed fields (every shape has the same layout, so the
+ * per-edit pass over thousands of them stays fast) and the yes/no facts in one number.
+ */
+class Shape {
   /**
    * The paragraph's text with case and spacing normalised, as a 53-bit hash: equal
    * paragraphs (a repeated headline, a line repeated verbatim) are found by it, and a
    * number costs far less to keep for every paragraph of a long article than a string.
    */
-  normal: number;
+  readonly normal: number;
   /** length of the normalised text */
-  normalLength: number;
-  titleLike: boolean;
-  bodyLike: boolean;
-  furniture?: BoilerplateKind;
+  readonly normalLength: number;
+  readonly flags: number;
+  readonly furniture: BoilerplateKind | undefined;
+
+  constructor(text: string) {
+    const n = normalize(text);
+    this.normal = hash53(n);
+    this.normalLength = n.length;
+    const trimmed = text.trim();
+    const title = titleLike(text);
+    this.flags =
+      (title ? TITLE_LIKE : 0) |
+      (bodyLike(text) ? BODY_LIKE : 0) |
+      (HEADING_MARKUP.test(text) ? HEADING : 0) |
+      // reads like a subhead when it stands between body paragraphs: short, title-like, capitalised, no quotation
+      (text.length <= 80 && title && !/["“”]/.test(text) && /^\p{Lu}/u.test(text) ? SUBHEAD_LIKE : 0);
+    this.furniture = text.length <= 100 ? FURNITURE.find(([re]) => re.test(trimmed))?.[1] : undefined;
+  }
+
+  get titleLike(): boolean {
+    return (this.flags & TITLE_LIKE) !== 0;
+  }
+  get bodyLike(): boolean {
+    return (this.flags & BODY_LIKE) !== 0;
+  }
   /** a markdown heading ("## Reaction") */
-  heading: boolean;
-  /** reads like a subhead when it stands between body paragraphs: short, title-like, capitalised, no quotation */
-  subheadLike: boolean;
+  get heading(): boolean {
+    return (this.flags & HEADING) !== 0;
+  }
+  get subheadLike(): boolean {
+    return (this.flags & SUBHEAD_LIKE) !== 0;
+  }
 }
 
 const shapes = new WeakMap<ParagraphAnalysis, Shape>();
@@ -86,24 +119,12 @@ export function prepareStructureParagraph(analysis: ParagraphAnalysis, text: str
 function shapeOf(text: string, analysis: ParagraphAnalysis | undefined): Shape {
   let shape = analysis && shapes.get(analysis);
   if (!shape) {
-    const trimmed = text.trim();
-    shape = {
-      ...normalKey(text),
-      titleLike: titleLike(text),
-      bodyLike: bodyLike(text),
-      furniture: text.length <= 100 ? FURNITURE.find(([re]) => re.test(trimmed))?.[1] : undefined,
-      heading: HEADING_MARKUP.test(text),
-      subheadLike: text.length <= 80 && titleLike(text) && !/["“”]/.test(text) && /^\p{Lu}/u.test(text),
-    };
+    shape = new Shape(text);
     if (analysis) shapes.set(analysis, shape);
   }
   return shape;
 }
 
-function normalKey(text: string): { normal: number; normalLength: number } {
-  const n = normalize(text);
-  return { normal: hash53(n), normalLength: n.length };
-}
 
 /** A 53-bit string hash (two multiplicative 32-bit lanes); collisions among an article's paragraphs are vanishingly rare. */
 function hash53(text: string): number {
@@ -151,7 +172,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
       structure.headline = span(text, s.start + offset, s.end);
       first = 1;
       // the scraper's copies of the headline
-      const bare = normalKey(structure.headline.text).normal;
+      const bare = hash53(normalize(structure.headline.text));
       for (let i = 1; i < slices.length; i++) {
         if (normal[i] === normal[0] || normal[i] === bare) {
           kinds[i] = 'boilerplate';
