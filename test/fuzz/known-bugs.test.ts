@@ -26,6 +26,14 @@ describe('bugs the fuzzers found stay fixed', () => {
     expect(checkArticle(text, article)).toEqual([]);
   });
 
+  // quoteLocal.ts localSpeaker(): the previous sentence's range ended between the halves of an
+  // astral letter glued to an initial ("A.𠀀fficials"), and the reported speaker was "A.\ud840".
+  it('a speaker from the previous sentence never ends inside a surrogate pair', () => {
+    const text = 'A.𠀀fficials were preparing a response to the latest demands in 124 districts,” said in a statement Mikhail Dunmore, a engineer from Berlin. “W';
+    const article = analyzeArticle(text, {}, new ParagraphCache());
+    expect(checkArticle(text, article)).toEqual([]);
+  });
+
   // structure.ts DATELINE: `(?:[A-Z][A-Z.'’-]*)(?:[ -](?:[A-Z][A-Z.'’-]*))*` can split "M-M-M" at
   // every hyphen in two ways: exponential backtracking when the dateline dash never comes.
   it('a paragraph of hyphenated capitals is analysed in linear time', () => {

@@ -1369,6 +1369,14 @@ export function sentenceStartPlain(t: string, pos: number, floor: number): numbe
   return limit;
 }
 
+/** Does `i` fall between the two halves of a surrogate pair? */
+function isPairAt(t: string, i: number): boolean {
+  if (i <= 0 || i >= t.length) return false;
+  const hi = t.charCodeAt(i - 1);
+  const lo = t.charCodeAt(i);
+  return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+}
+
 /** Is the period at `dot` the end of an abbreviation or initial ("Mr.", "G.", "U.S.")? */
 function isAbbrevBefore(t: string, dot: number): boolean {
   if (t[dot] !== '.') return false;
@@ -1385,6 +1393,9 @@ function isAbbrevBefore(t: string, dot: number): boolean {
  * when there is none (a pronoun, a proper name, or the noun phrase).
  */
 function localSpeaker(t: string, start: number, end: number, via: Speaker['via']): LocalSpeaker | null {
+  // never cut an astral character (a surrogate pair) in two at either end
+  if (isPairAt(t, start)) start++;
+  if (isPairAt(t, end)) end--;
   if (end <= start) return null;
   // the head of the phrase: "A poster at a subway station in Minsk" → "A poster"
   const head = /\s(?:of|at|in|for|from|with|on|to|near|inside|outside|across|behind|under|over|by|about)\s/.exec(t.slice(start, end));
@@ -1394,6 +1405,10 @@ function localSpeaker(t: string, start: number, end: number, via: Speaker['via']
     if (!keep) end = start + head.index;
   }
   const fb = fallbackSpeaker(t, start, end);
+  // the tokenizer steps code units: a word may end between the halves of an astral letter
+  if (fb && isPairAt(t, fb.start)) fb.start++;
+  if (fb && isPairAt(t, fb.end)) fb.end--;
+  if (fb && fb.end <= fb.start) return null;
   const common = isCommonNP(t.slice(start, end));
   return fb ? { start, end, fbStart: fb.start, fbEnd: fb.end, fbKind: fb.kind, sentStart: fb.sentStart, common, via } : null;
 }
