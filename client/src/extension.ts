@@ -106,7 +106,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
   const module = context.asAbsolutePath('server/out/server.js');
   // The client would start the server in the workspace folder. Start it in the extension's own
   // folder instead: nothing the server resolves relative to its working directory can then come
-  // from the workspace (which may be untrusted; the extension declares untrusted workspaces supported).
+  // from the workspace (which may be untrusted; package.json declares untrusted workspaces `limited`).
   const cwd = context.extensionPath;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { cwd } },
