@@ -60,6 +60,8 @@ export function startServer(connection: Connection): void {
   const published = new Map<string, string>();
   let settings: ArticleLensSettings = defaultSettings;
   let pullConfiguration = false;
+  /** articles at least this long are published in steps (see `analyzed`) */
+  const LONG_ARTICLE = 1_000_000;
   /** requests before `initialize` are answered with ServerNotInitialized, as the protocol asks */
   let initialized = false;
   const notInitialized = () => new ResponseError(ErrorCodes.ServerNotInitialized, 'Article Lens: the server has not been initialized yet.');
@@ -69,8 +71,17 @@ export function startServer(connection: Connection): void {
     options: (doc) => ({ scareQuoteHints: true, dictionary: dictionaryFor(doc.uri)?.dictionary }),
     analyzed: (doc, article) => {
       workspaceIndex.noteOpen(doc.uri, article);
-      const current = documents.get(doc.uri);
-      if (current) publish(current, article);
+      const publishCurrent = () => {
+        const current = documents.get(doc.uri);
+        if (current && store.peek(doc.uri) === article) publish(current, article);
+      };
+      if (article.text.length < LONG_ARTICLE) return publishCurrent();
+      // On a very long article the audits and the diagnostics take tens of milliseconds each:
+      // let waiting requests in between, so no single stretch of work delays them for long.
+      setImmediate(() => {
+        auditFindings(article, settings, doc.uri, workspaceIndex);
+        setImmediate(publishCurrent);
+      });
     },
     failed: (doc, error) => connection.console.error(`Article Lens could not analyse ${doc.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
