@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { changedRegion, MAX_SLICE, resplitParagraphs, splitParagraphs } from '../../server/src/analysis/paragraphs';
+import { changedRegion, MAX_SLICE, resplitParagraphs, splitParagraphs, splitParagraphsSteps } from '../../server/src/analysis/paragraphs';
 
 describe('splitParagraphs', () => {
   const cases: [string, string, string[]][] = [
@@ -125,5 +125,25 @@ describe('changedRegion and resplitParagraphs', () => {
     const after = text.slice(0, 9000) + 'x' + text.slice(9000);
     const { paragraphs } = resplitParagraphs(text, splitParagraphs(text), after, changedRegion(text, after)!);
     expect(paragraphs).toEqual(splitParagraphs(after));
+  });
+});
+
+describe('splitParagraphsSteps', () => {
+  it('pauses on long texts, and two splits run interleaved give the same as splitting each at once', () => {
+    const a = 'First line.\nthe wrapped rest.\n\nNext.\r\n'.repeat(6000);
+    const b = 'Headline\n\n“Quote,” he said.\n'.repeat(7000);
+    const ga = splitParagraphsSteps(a);
+    const gb = splitParagraphsSteps(b);
+    let pauses = 0;
+    let ra = ga.next();
+    let rb = gb.next();
+    while (!ra.done || !rb.done) {
+      if (!ra.done) ra = ga.next();
+      if (!rb.done) rb = gb.next();
+      pauses++;
+    }
+    expect(pauses).toBeGreaterThan(2);
+    expect(ra.value).toEqual(splitParagraphs(a));
+    expect(rb.value).toEqual(splitParagraphs(b));
   });
 });

@@ -1,4 +1,4 @@
-import { changedRegion, resplitParagraphs, splitParagraphs } from './paragraphs';
+import { changedRegion, resplitParagraphs, splitParagraphsSteps } from './paragraphs';
 import { analyzeParagraphNlp } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
 import { detectStructure, prepareStructureParagraph } from './structure';
@@ -72,9 +72,9 @@ const bases = new WeakMap<Article, Basis>();
  * analyses: paragraphs the change since `previous` did not touch keep theirs.
  * The rest (undefined) come from the cache or are analysed.
  */
-function paragraphsOf(text: string, previous: Article | undefined): { paragraphs: ParagraphSlice[]; known: (ParagraphAnalysis | undefined)[] } {
+function* paragraphsOf(text: string, previous: Article | undefined): Generator<void, { paragraphs: ParagraphSlice[]; known: (ParagraphAnalysis | undefined)[] }, void> {
   const basis = previous && bases.get(previous);
-  if (!basis) return { paragraphs: splitParagraphs(text), known: [] };
+  if (!basis) return { paragraphs: yield* splitParagraphsSteps(text), known: [] };
   const change = changedRegion(basis.text, text);
   if (!change) return { paragraphs: basis.paragraphs, known: basis.analyses };
   const { paragraphs, reused } = resplitParagraphs(basis.text, basis.paragraphs, text, change);
@@ -144,7 +144,7 @@ function runToEnd<T>(steps: Generator<void, T, void>): T {
  */
 export function analyzeArticle(text: string, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache, previous?: Article): Article {
   const started = now();
-  const { paragraphs, known } = paragraphsOf(text, previous);
+  const { paragraphs, known } = runToEnd(paragraphsOf(text, previous));
   const hits = { n: 0 };
   const analyses = paragraphs.map((p, i) => known[i] ?? paragraphAnalysis(p, cache, hits));
   hits.n += known.reduce((n, a) => (a ? n + 1 : n), 0);
@@ -178,9 +178,6 @@ export async function analyzeArticleAsync(
 ): Promise<Article | undefined> {
   const started = now();
   const sliceMillis = control.sliceMillis ?? 5;
-  const { paragraphs, known } = paragraphsOf(text, control.previous);
-  const hits = { n: 0 };
-  const analyses: ParagraphAnalysis[] = [];
   let sliceStart = now();
   /** Yield to the event loop once a slice's time is used up; false when the analysis was cancelled meanwhile. */
   const breathe = async (): Promise<boolean> => {
@@ -189,6 +186,15 @@ export async function analyzeArticleAsync(
     sliceStart = now();
     return !control.isCancelled?.();
   };
+  const split = paragraphsOf(text, control.previous);
+  let splitStep = split.next();
+  while (!splitStep.done) {
+    if (!(await breathe())) return undefined;
+    splitStep = split.next();
+  }
+  const { paragraphs, known } = splitStep.value;
+  const hits = { n: 0 };
+  const analyses: ParagraphAnalysis[] = [];
   for (const [i, p] of paragraphs.entries()) {
     const reused = known[i];
     if (reused) {

@@ -12,16 +12,15 @@ interface Line {
   end: number;
 }
 
-function lines(text: string): Line[] {
-  const out: Line[] = [];
+/** The lines of a text, one at a time (a very long text is split in slices). */
+function* lines(text: string): Generator<Line, void, void> {
+  const breaks = new RegExp(LINE_BREAK.source, 'g');
   let start = 0;
-  LINE_BREAK.lastIndex = 0;
-  for (let m = LINE_BREAK.exec(text); m; m = LINE_BREAK.exec(text)) {
-    out.push({ start, end: m.index });
+  for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
+    yield { start, end: m.index };
     start = m.index + m[0].length;
   }
-  out.push({ start, end: text.length });
-  return out;
+  yield { start, end: text.length };
 }
 
 function isBlank(text: string, line: Line): boolean {
@@ -41,6 +40,21 @@ function isBlank(text: string, line: Line): boolean {
  * Blocks longer than MAX_SLICE are cut so no slice is unbounded.
  */
 export function splitParagraphs(text: string): ParagraphSlice[] {
+  const steps = splitParagraphsSteps(text);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Lines between pauses of splitParagraphsSteps. */
+const SPLIT_SLICE = 4000;
+
+/**
+ * splitParagraphs as a generator that pauses every few thousand lines, so an analysis
+ * that yields to the event loop does not split a very long text in one stretch.
+ */
+export function* splitParagraphsSteps(text: string): Generator<void, ParagraphSlice[], void> {
   const out: ParagraphSlice[] = [];
   let blockStart = -1;
   let blockEnd = -1;
@@ -49,7 +63,9 @@ export function splitParagraphs(text: string): ParagraphSlice[] {
     pushBounded(text, trimStart(text, blockStart, blockEnd), blockEnd, out);
     blockStart = -1;
   };
+  let count = 0;
   for (const line of lines(text)) {
+    if (++count % SPLIT_SLICE === 0) yield;
     if (isBlank(text, line)) {
       flush();
       continue;
