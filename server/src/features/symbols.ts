@@ -29,8 +29,20 @@ function toSymbol(doc: OffsetDocument, n: OutlineNode): DocumentSymbol {
 }
 
 /** The outline as hierarchical document symbols. */
+/**
+ * The outline of one analysis, made once: the editor asks for it again and again (Outline
+ * view, breadcrumbs, sticky scroll, Go to Symbol) while the text stays the same, and the
+ * article of a version is only ever paired with that version's document.
+ */
+const outlines = new WeakMap<Article, DocumentSymbol[]>();
+
 export function provideDocumentSymbols(doc: OffsetDocument, article: Article): DocumentSymbol[] {
-  return buildOutline(article).map((n) => toSymbol(doc, n));
+  let symbols = outlines.get(article);
+  if (!symbols) {
+    symbols = buildOutline(article).map((n) => toSymbol(doc, n));
+    outlines.set(article, symbols);
+  }
+  return symbols;
 }
 
 /** Folding: boilerplate blocks, sections, multi-paragraph quotes and paragraphs that span lines. */
