@@ -114,6 +114,10 @@ export interface ServerStats {
   cachedParagraphs: number;
   cachedChars: number;
   documents: number;
+  /** paragraphs parsed in the worker thread so far */
+  workerParagraphs: number;
+  /** whether the parse worker is running now (it stops when idle) */
+  workerRunning: boolean;
 }
 
 /** Client → server request: write the annotations of an article as JSON (the CLI schema) and brat standoff. */

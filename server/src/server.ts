@@ -51,6 +51,7 @@ import {
   type ServerStats,
   type StatusParams,
 } from './protocol';
+import { ParsePool } from './parsePool';
 import { ArticleStore } from './store';
 import { WATCH_GLOB, WorkspaceIndex } from './workspace';
 
@@ -66,7 +67,10 @@ export function startServer(connection: Connection): void {
   let initialized = false;
   const notInitialized = () => new ResponseError(ErrorCodes.ServerNotInitialized, 'Article Lens: the server has not been initialized yet.');
 
+  // a long article's paragraphs are parsed in a worker thread: requests never wait behind that parse
+  const parser = new ParsePool(join(__dirname, 'parseWorker.js'), (message) => connection.console.warn(message));
   const store = new ArticleStore({
+    parser,
     current: (uri) => documents.get(uri),
     options: (doc) => ({ scareQuoteHints: true, dictionary: dictionaryFor(doc.uri)?.dictionary }),
     analyzed: (doc, article) => {
@@ -353,7 +357,15 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(ServerStatsRequest, (): ServerStats => {
     const memory = process.memoryUsage();
-    return { rss: memory.rss, heapUsed: memory.heapUsed, cachedParagraphs: store.cache.size, cachedChars: store.cache.cachedChars, documents: documents.all().length };
+    return {
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      cachedParagraphs: store.cache.size,
+      cachedChars: store.cache.cachedChars,
+      documents: documents.all().length,
+      workerParagraphs: parser.parsed,
+      workerRunning: parser.running,
+    };
   });
 
   documents.listen(connection);

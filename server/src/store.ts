@@ -1,4 +1,4 @@
-import { analyzeArticleAsync, ParagraphCache, type AnalysisOptions } from './analysis/article';
+import { analyzeArticleAsync, ParagraphCache, type AnalysisOptions, type ParagraphParser } from './analysis/article';
 import type { Article } from './analysis/types';
 
 /** The minimum the store needs of an open document. */
@@ -25,6 +25,8 @@ export interface StoreHooks {
   options(doc: VersionedText): AnalysisOptions;
   /** an analysis failed: the error is reported and an empty article stands in */
   failed(doc: VersionedText, error: unknown): void;
+  /** parses a long article's new paragraphs off the main thread */
+  parser?: ParagraphParser;
 }
 
 /** An article with structure but no language analysis, for when the analysis itself failed. */
@@ -100,7 +102,7 @@ export class ArticleStore {
   private async run(doc: VersionedText, stale: () => boolean, previous: Article | undefined): Promise<Article | undefined> {
     const text = doc.getText();
     try {
-      return await analyzeArticleAsync(text, this.hooks.options(doc), this.cache, { isCancelled: stale, previous });
+      return await analyzeArticleAsync(text, this.hooks.options(doc), this.cache, { isCancelled: stale, previous, parser: this.hooks.parser });
     } catch (error) {
       this.hooks.failed(doc, error);
       return emptyArticle(text);

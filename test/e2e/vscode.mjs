@@ -146,7 +146,7 @@ const listFiles = (dir, prefix = '') =>
   readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(dir, join(prefix, d.name)) : [join(prefix, d.name)]));
 const shipped = installedDir ? listFiles(join(extensions, installedDir)) : [];
 const unwanted = shipped.filter((f) => /(^|\/)(node_modules|src|test|seeds)\/|\.(map|ts)$/.test(f));
-for (const needed of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'client/icon.png', 'syntaxes/article.tmLanguage.json']) {
+for (const needed of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'server/out/parseWorker.js', 'client/icon.png', 'syntaxes/article.tmLanguage.json']) {
   if (!shipped.includes(needed)) unwanted.push(`missing: ${needed}`);
 }
 if (unwanted.length) {

@@ -1,5 +1,5 @@
 import { changedRegion, resplitParagraphs, splitParagraphsSteps } from './paragraphs';
-import { analyzeParagraphNlp } from './nlp';
+import { adoptNlp, analyzeParagraphNlp, shared, sharedString } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
 import { detectStructure, prepareStructureParagraph } from './structure';
 import { buildEntitiesSteps, prepareEntityParagraph } from './entities';
@@ -52,9 +52,7 @@ function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: {
   const fresh = analyzeParagraph(text);
   cache.set(text, fresh);
   // the article-level steps' per-paragraph share, done now so a sliced analysis does it in slices too
-  prepareStructureParagraph(fresh, text);
-  prepareEntityParagraph(fresh, text);
-  prepareQuoteParagraph(fresh, text);
+  prepare(fresh, text);
   return fresh;
 }
 
@@ -156,6 +154,14 @@ function keepBasis(article: Article, paragraphs: ParagraphSlice[], analyses: Par
   return article;
 }
 
+/**
+ * Analyses paragraphs somewhere else (a worker thread): resolves to analyzeParagraph of
+ * each text, in order, as structured clones. Rejects when it cannot.
+ */
+export interface ParagraphParser {
+  parse(texts: string[]): Promise<ParagraphAnalysis[]>;
+}
+
 export interface AsyncControl {
   /** checked between slices; when true the analysis stops and resolves to undefined */
   isCancelled?: () => boolean;
@@ -163,6 +169,109 @@ export interface AsyncControl {
   sliceMillis?: number;
   /** the article of an earlier version of the same document, to reuse what an edit did not touch */
   previous?: Article;
+  /** where to parse paragraphs when there is much new text (see offThreadChars) */
+  parser?: ParagraphParser;
+  /** at least this many characters of paragraphs not analysed yet go to the parser (default 200 000) */
+  offThreadChars?: number;
+}
+
+/** Text sent to the parser at a time: a batch takes the worker a few hundred milliseconds. */
+const BATCH_CHARS = 32_000;
+/** Batches the parser works on or has queued at once. */
+const IN_FLIGHT = 2;
+
+/** A structured clone of an analysis, sharing strings and empty lists like a local one. */
+export function adoptAnalysis(analysis: ParagraphAnalysis): ParagraphAnalysis {
+  const marks = shared(analysis.marks);
+  for (const m of marks) {
+    m.mark = sharedString(m.mark);
+    m.role = sharedString(m.role) as typeof m.role;
+    m.weight = sharedString(m.weight) as typeof m.weight;
+  }
+  return { nlp: adoptNlp(analysis.nlp), marks };
+}
+
+/** Per-paragraph preparation of the article-level steps (done where the sliced loop can pause). */
+function prepare(analysis: ParagraphAnalysis, text: string): void {
+  prepareStructureParagraph(analysis, text);
+  prepareEntityParagraph(analysis, text);
+  prepareQuoteParagraph(analysis, text);
+}
+
+/**
+ * Have the parser analyse the paragraphs not analysed yet (`analyses[i]` undefined), a
+ * batch at a time, while this thread only adopts the results. Every result is cached as
+ * it arrives, even when the analysis is cancelled meanwhile: the next version needs it.
+ * Returns false when cancelled; paragraphs the parser failed on are left undefined.
+ */
+async function parseElsewhere(
+  parser: ParagraphParser,
+  paragraphs: ParagraphSlice[],
+  analyses: (ParagraphAnalysis | undefined)[],
+  cache: ParagraphCache,
+  hits: { n: number },
+  breathe: () => Promise<boolean>,
+): Promise<boolean> {
+  // one request per distinct text; repeated paragraphs share it (and count as cache hits)
+  const first = new Map<string, number>();
+  const batches: number[][] = [];
+  let batch: number[] = [];
+  let chars = 0;
+  for (let i = 0; i < paragraphs.length; i++) {
+    if (analyses[i] || first.has(paragraphs[i].text)) continue;
+    first.set(paragraphs[i].text, i);
+    batch.push(i);
+    chars += paragraphs[i].text.length;
+    if (chars >= BATCH_CHARS) {
+      batches.push(batch);
+      batch = [];
+      chars = 0;
+    }
+  }
+  if (batch.length) batches.push(batch);
+  // the texts are own copies: what the cache and the preparation keep must not hold the article
+  type Answer = { texts: string[]; list: ParagraphAnalysis[] };
+  const request = (indices: number[]): Promise<Answer> => {
+    const texts = indices.map((i) => ownCopy(paragraphs[i].text));
+    const answer = parser.parse(texts).then((parsed) => {
+      if (parsed.length !== texts.length) throw new Error('the parser answered a different number of paragraphs');
+      const list = parsed.map(adoptAnalysis);
+      list.forEach((a, k) => cache.set(texts[k], a));
+      return { texts, list };
+    });
+    answer.catch(() => undefined); // a batch nobody waits for any more may fail unobserved
+    return answer;
+  };
+  const queue: Promise<Answer>[] = [];
+  let sent = 0;
+  while (sent < batches.length && queue.length < IN_FLIGHT) queue.push(request(batches[sent++]));
+  for (const indices of batches) {
+    let answer: Answer;
+    try {
+      answer = await (queue.shift() as Promise<Answer>);
+    } catch {
+      return true; // the rest is analysed here
+    }
+    const { texts, list } = answer;
+    if (sent < batches.length) queue.push(request(batches[sent++]));
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      analyses[i] = list[k];
+      prepare(list[k], texts[k]);
+      if (i > 0 && analyses[i - 1]) prepareQuoteVariant(paragraphs, analyses as ParagraphAnalysis[], i - 1);
+      if (!(await breathe())) return false;
+    }
+  }
+  // repeated paragraphs take the analysis of their first occurrence
+  for (let i = 0; i < paragraphs.length; i++) {
+    if (analyses[i]) continue;
+    const j = first.get(paragraphs[i].text);
+    if (j !== undefined && j !== i && analyses[j]) {
+      analyses[i] = analyses[j];
+      hits.n++;
+    }
+  }
+  return true;
 }
 
 /**
@@ -194,22 +303,31 @@ export async function analyzeArticleAsync(
   }
   const { paragraphs, known } = splitStep.value;
   const hits = { n: 0 };
-  const analyses: ParagraphAnalysis[] = [];
-  for (const [i, p] of paragraphs.entries()) {
-    const reused = known[i];
-    if (reused) {
+  const analyses: (ParagraphAnalysis | undefined)[] = new Array(paragraphs.length);
+  let newChars = 0;
+  for (let i = 0; i < paragraphs.length; i++) {
+    const text = paragraphs[i].text;
+    const ready = known[i] ?? (control.parser ? cache.get(text) : undefined);
+    if (ready) {
       hits.n++;
-      analyses.push(reused);
-      continue;
-    }
-    if (!(await breathe())) return undefined;
-    analyses.push(paragraphAnalysis(p, cache, hits));
-    if (i > 0) prepareQuoteVariant(paragraphs, analyses, i - 1);
+      analyses[i] = ready;
+    } else newChars += text.length;
+    if ((i & 1023) === 1023 && !(await breathe())) return undefined;
   }
-  const steps = assemble(text, paragraphs, analyses, options, hits.n, started);
+  if (control.parser && newChars >= (control.offThreadChars ?? 200_000)) {
+    if (!(await parseElsewhere(control.parser, paragraphs, analyses, cache, hits, breathe))) return undefined;
+  }
+  for (let i = 0; i < paragraphs.length; i++) {
+    if (analyses[i]) continue;
+    if (!(await breathe())) return undefined;
+    analyses[i] = paragraphAnalysis(paragraphs[i], cache, hits);
+    if (i > 0 && analyses[i - 1]) prepareQuoteVariant(paragraphs, analyses as ParagraphAnalysis[], i - 1);
+  }
+  const done = analyses as ParagraphAnalysis[];
+  const steps = assemble(text, paragraphs, done, options, hits.n, started);
   for (;;) {
     const step = steps.next();
-    if (step.done) return keepBasis(step.value, paragraphs, analyses);
+    if (step.done) return keepBasis(step.value, paragraphs, done);
     if (!(await breathe())) return undefined;
   }
 }

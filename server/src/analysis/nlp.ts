@@ -855,6 +855,44 @@ function intern(s: string): string {
   return own;
 }
 
+/**
+ * An analysis made in another thread arrives as a structured clone, with copies of every
+ * string and list: share its strings and empty lists the way a local analysis does.
+ */
+export function adoptNlp(nlp: ParagraphNlp): ParagraphNlp {
+  for (const n of nlp.names) {
+    n.text = intern(n.text);
+    n.source = intern(n.source);
+    if (n.type) n.type = intern(n.type) as EntityType;
+    if (n.prefix) n.prefix.text = intern(n.prefix.text);
+  }
+  for (const p of nlp.pronouns) {
+    p.text = intern(p.text);
+    p.gender = intern(p.gender) as PronounToken['gender'];
+  }
+  for (const d of nlp.descriptors) {
+    d.text = intern(d.text);
+    d.kind = intern(d.kind) as DescriptorCandidate['kind'];
+  }
+  return {
+    sentences: shared(nlp.sentences),
+    names: shared(nlp.names),
+    pronouns: shared(nlp.pronouns),
+    descriptors: shared(nlp.descriptors),
+    titleCase: nlp.titleCase,
+  };
+}
+
+/** A string shared with every analysis that has an equal one (short strings only). */
+export function sharedString(s: string): string {
+  return intern(s);
+}
+
+/** The shared empty list for an empty list. */
+export function shared<T>(list: T[]): T[] {
+  return list.length ? list : none<T>();
+}
+
 /** One empty list shared by every analysis (frozen: nothing may add to it). */
 const EMPTY: readonly never[] = Object.freeze([]);
 function none<T>(): T[] {

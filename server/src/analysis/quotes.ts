@@ -203,6 +203,10 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
   const junkUnclosed: [number, number][] = [];
   let open: Chain | undefined;
   for (const i of marked) {
+    if (sl.due()) {
+      yield;
+      sl.reset();
+    }
     const v = vars[i];
     const recs = v.recs;
     let exitChain: Chain | undefined;
@@ -246,6 +250,10 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
   // ---- 3. findings on marks
   const findings: Finding[] = [];
   markFindings(marked, pps, vars, starts, incomingChain, findings, block);
+  if (sl.due(CHECK_EVERY)) {
+    yield;
+    sl.reset();
+  }
   let unclosedPara = -1;
   let unclosedCount = 0;
   const unclosedChains: Chain[] = chains.filter((c) => c.unclosed);
@@ -285,6 +293,10 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
   const mentions = new Mentions(entities, starts, ends, vars);
   mentions.setEntities(entities);
   mentions.setAnalyses(analyses, text);
+  if (sl.due(CHECK_EVERY)) {
+    yield;
+    sl.reset();
+  }
   const ctx: Ctx = { last: null, text, paragraphs, analyses, starts, ends, kinds, vars, mentions };
   let last: { speaker: Speaker; para: number } | null = null;
   for (const c of chains) {
@@ -303,6 +315,10 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
 
   // interrupted quotes: “…,” he said, “…” is one quotation
   mergeInterrupted(chains, ctx);
+  if (sl.due(CHECK_EVERY)) {
+    yield;
+    sl.reset();
+  }
 
   // ---- 5. quotes
   const quotes: Quote[] = [];
