@@ -24,6 +24,7 @@ import type { ArticleInput } from './article';
 import { normalizeName as normalizeNameUncached, type Dictionary } from './dictionary';
 import { lookupPlace } from './gazetteer';
 import type { DescriptorCandidate, Descriptor, Entity, EntityType, Mention, NameCandidate, ParagraphAnalysis, ParagraphKind } from './types';
+import { paragraphKinds } from './structure';
 
 type Context = Mention['context'];
 
@@ -449,8 +450,7 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
   const { paragraphs, analyses, structure } = input;
   const dict = input.options.dictionary;
   const n = paragraphs.length;
-  const kindOf: ParagraphKind[] = [];
-  for (const p of structure?.paragraphs ?? []) kindOf[p.index] = p.kind;
+  const kindOf = paragraphKinds(structure, structure?.paragraphs.length ?? 0);
   const kinds: (ParagraphKind | undefined)[] = new Array(n);
   for (let pi = 0; pi < n; pi++) kinds[pi] = kindOf[paragraphs[pi].index];
   let work = 0;

@@ -25,6 +25,7 @@ import {
   type Variant,
 } from './quoteLocal';
 import { CUE_WORDS, FEMALE_GIVEN, MALE_GIVEN, PRONOUNS, WEAK_CUES } from './quoteLexicon';
+import { paragraphKinds } from './structure';
 
 /**
  * Quote analysis of a whole article: pairs the quotation marks, classifies each
@@ -140,8 +141,7 @@ const CHECK_EVERY = 64;
 function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<void, { quotes: Quote[]; findings: Finding[] }, void> {
   const { text, paragraphs, analyses } = input;
   const n = paragraphs.length;
-  const kinds: ParagraphKind[] = new Array(n).fill('body');
-  for (const p of input.structure?.paragraphs ?? []) if (p.index >= 0 && p.index < n) kinds[p.index] = p.kind;
+  const kinds = paragraphKinds(input.structure, n);
   const starts = new Int32Array(n);
   const ends = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -160,7 +160,8 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   const boilerplateKind = new Map<number, BoilerplateKind>();
   const structure: Structure = { sections: [], paragraphs: [], boilerplate: [] };
   const shape = slices.map((s, i) => shapeOf(s.text, analyses[i]));
-  const normal = shape.map((x) => x.normal);
+  // a typed list: hashes are doubles, and a plain array's element kind would vary from call to call
+  const normal = Float64Array.from(shape, (x) => x.normal);
 
   // Headline: the first paragraph when it reads like a title (markdown "# " or a short unpunctuated line).
   let first = 0;
@@ -283,6 +284,22 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
 }
 
 /** A paragraph whose absolute sentence spans are made only when asked for (most steps never do). */
+const kindLists = new WeakMap<Structure, ParagraphKind[]>();
+
+/**
+ * The kind of each of the first `n` paragraphs ('body' where the structure has none), made
+ * once per structure: the entity and quote steps both need it, and reading it from a plain
+ * list keeps their loops away from the paragraph objects.
+ */
+export function paragraphKinds(structure: Structure | undefined, n: number): ParagraphKind[] {
+  const known = structure && kindLists.get(structure);
+  if (known && known.length === n) return known;
+  const kinds: ParagraphKind[] = new Array<ParagraphKind>(n).fill('body');
+  for (const p of structure?.paragraphs ?? []) if (p.index >= 0 && p.index < n) kinds[p.index] = p.kind;
+  if (structure) kindLists.set(structure, kinds);
+  return kinds;
+}
+
 class ArticleParagraph implements Paragraph {
   constructor(
     readonly index: number,
