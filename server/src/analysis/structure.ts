@@ -283,7 +283,6 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   return structure;
 }
 
-/** A paragraph whose absolute sentence spans are made only when asked for (most steps never do). */
 const kindLists = new WeakMap<Structure, ParagraphKind[]>();
 
 /**
@@ -300,6 +299,7 @@ export function paragraphKinds(structure: Structure | undefined, n: number): Par
   return kinds;
 }
 
+/** A paragraph whose absolute sentence spans are made only when asked for (most steps never do). */
 class ArticleParagraph implements Paragraph {
   constructor(
     readonly index: number,
