@@ -25,7 +25,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toReport } from './analysis/report';
 import type { Article } from './analysis/types';
 import { DICTIONARY_FILE, DictionaryFiles } from './dictionaryFiles';
-import { auditFindings, provideAuditCodeActions, provideAuditDiagnostics } from './features/audits';
+import { auditFindings, auditSteps, provideAuditCodeActions, provideAuditDiagnostics } from './features/audits';
 import { provideCodeActions } from './features/codeActions';
 import { provideCodeLenses } from './features/codeLens';
 import { ADD_TO_DICTIONARY, provideCorrectionActions, type CorrectionArgs } from './features/corrections';
@@ -80,11 +80,17 @@ export function startServer(connection: Connection): void {
         if (current && store.peek(doc.uri) === article) publish(current, article);
       };
       if (article.text.length < LONG_ARTICLE) return publishCurrent();
-      // On a very long article the audits and the diagnostics take tens of milliseconds each:
-      // let waiting requests in between, so no single stretch of work delays them for long.
+      // On a very long article the line index, each audit and the diagnostics take up to tens of
+      // milliseconds: one per turn, so waiting requests get in between.
+      const steps = auditSteps(article);
+      const next = () => {
+        if (store.peek(doc.uri) !== article) return;
+        if (!steps.next().done) setImmediate(next);
+        else setImmediate(publishCurrent);
+      };
       setImmediate(() => {
-        auditFindings(article, settings, doc.uri, workspaceIndex);
-        setImmediate(publishCurrent);
+        documents.get(doc.uri)?.positionAt(0); // builds the document's line index
+        setImmediate(next);
       });
     },
     failed: (doc, error) => connection.console.error(`Article Lens could not analyse ${doc.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeArticle } from '../../server/src/analysis/article';
+import { auditFindings, auditSteps } from '../../server/src/features/audits';
+import { defaultSettings } from '../../server/src/protocol';
 import {
   auditArticle,
   auditBoilerplate,
@@ -244,6 +246,24 @@ describe('audits on analysed articles', () => {
     const text = 'A Story\n\nA Story\n\nBody text here.\n\nSource link\n';
     const a = analyzeArticle(text);
     expect(auditArticle(a, { boilerplate: false }).filter((f) => f.code === 'scraped-boilerplate')).toEqual([]);
+  });
+
+  it('gives the same findings one audit per step as all at once (how a very long article is published)', () => {
+    const text = [
+      'Mayor Quits in Springfield',
+      'Mayor Quits in Springfield',
+      'SPRINGFIELD — Doe resigned on Monday. Mayor Jane Doe said it was time.',
+      'Jane Dough, 52, said: “It was time.” Ms. Doe left.',
+      'Source link',
+    ].join('\n\n');
+    const a = analyzeArticle(text);
+    let steps = 0;
+    for (const _ of auditSteps(a)) steps++;
+    expect(steps).toBe(3);
+    const all = auditArticle(a);
+    expect(new Set(all.map((f) => f.code)).size).toBeGreaterThan(1);
+    expect(auditFindings(a, defaultSettings, 'file:///x.txt')).toEqual(all);
+    expect([...auditSteps(a)]).toEqual([]); // done once per analysis
   });
 
   it('never throws on hostile text', () => {
