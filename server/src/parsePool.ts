@@ -34,7 +34,7 @@ export class ParsePool implements ParagraphParser {
 
   constructor(
     private readonly script: string,
-    private readonly log: (message: string) => void = () => undefined,
+    private readonly log: (message: string, level: 'info' | 'warning') => void = () => undefined,
     private readonly idleMillis = 250,
     private readonly retryMillis = 60_000,
   ) {}
@@ -80,6 +80,7 @@ export class ParsePool implements ParagraphParser {
       return undefined;
     }
     this.started++;
+    this.log(`Article Lens: parsing a long article in a worker thread (${this.script}).`, 'info');
     worker.unref(); // never keeps the server alive
     worker.on('message', (answer: Answer) => {
       const waiting = this.pending.get(answer.id);
@@ -111,7 +112,7 @@ export class ParsePool implements ParagraphParser {
   private fail(error: unknown): void {
     this.failedAt = performance.now();
     const message = error instanceof Error ? error.message : String(error);
-    this.log(`Article Lens: the parse worker failed (${message}); long articles are parsed on the main thread for now.`);
+    this.log(`Article Lens: the parse worker failed (${message}); long articles are parsed on the main thread for now.`, 'warning');
     const worker = this.worker;
     this.worker = undefined;
     this.failAll(new Error(message));

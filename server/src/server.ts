@@ -68,7 +68,9 @@ export function startServer(connection: Connection): void {
   const notInitialized = () => new ResponseError(ErrorCodes.ServerNotInitialized, 'Article Lens: the server has not been initialized yet.');
 
   // a long article's paragraphs are parsed in a worker thread: requests never wait behind that parse
-  const parser = new ParsePool(join(__dirname, 'parseWorker.js'), (message) => connection.console.warn(message));
+  const parser = new ParsePool(join(__dirname, 'parseWorker.js'), (message, level) =>
+    level === 'info' ? connection.console.log(message) : connection.console.warn(message),
+  );
   const store = new ArticleStore({
     parser,
     current: (uri) => documents.get(uri),

@@ -982,6 +982,29 @@ try {
     return [`people ${peopleBefore} → ${peopleBefore + 1}; card: ${card.split('\n').filter(Boolean).slice(0, 2).join(' | ')}; Merkel: ${again.split('\n').filter(Boolean)[0]}`];
   });
 
+  await step('long-article', 'a 400 KB article is parsed in the server\'s worker thread and analysed; its hovers work', async () => {
+    // the sample's paragraphs, renumbered, many times over: a long wire-style file
+    const sample = readFileSync(join(root, 'seeds', SAMPLE), 'utf8').split(/\n\s*\n/).filter((p) => p.trim());
+    const parts = [];
+    for (let i = 0; parts.join('\n\n').length < 400_000; i++) parts.push(sample[i % sample.length].replace(/\.$/, ` (${i}).`));
+    const LONG = 'long-wire.article.txt';
+    writeFileSync(join(workspace, LONG), parts.join('\n\n'));
+    const started = Date.now();
+    await openFile(LONG);
+    await poll('people counted for the long article', async () => (await people()) > 0, 60_000);
+    const took = Date.now() - started;
+    const logs = (dir) =>
+      existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? logs(join(dir, d.name)) : /Article Lens\.log$/.test(d.name) ? [join(dir, d.name)] : [])) : [];
+    const log = await poll('the worker thread in the Article Lens log', () => {
+      const text = logs(join(userData, 'logs')).map((f) => readFileSync(f, 'utf8')).join('\n');
+      return text.includes('parsing a long article in a worker thread') && text;
+    });
+    if (log.includes('parse worker failed')) throw new Error(`the worker failed: ${log.split('\n').find((l) => l.includes('parse worker failed'))}`);
+    const card = await hoverUntil('Lukashenko', 'Mr. Lukashenko', ['Lukashenko']);
+    await page.mouse.move(5, 450);
+    return [`${Math.round(parts.join('\n\n').length / 1000)} KB analysed ${took} ms after opening; status: "${(await statusItem())?.text}"`, `log: ${log.split('\n').find((l) => l.includes('worker thread')).trim()}`, `hover: ${card.split('\n').filter(Boolean)[0]}`];
+  });
+
   // ------------------------------------------------ Restricted Mode
   /** The working directory of a process. */
   const cwdOf = (pid) => {
