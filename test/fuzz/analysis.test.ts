@@ -4,10 +4,12 @@
  * apply cleanly, the LSP answers built from it are well-formed, and the time per
  * character does not grow with the size.
  */
+import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeArticle, analyzeArticleAsync, ParagraphCache } from '../../server/src/analysis/article';
 import { splitParagraphs } from '../../server/src/analysis/paragraphs';
+import { ParsePool } from '../../server/src/parsePool';
 import { anyText, corruptedNews, hostileText, quoteSoup, sizedInputs } from './arbitraries';
 import { ANALYSIS_RUNS, LONG, MODE, params } from './config';
 import { applyEdits, checkArticle, checkFeatures, splitsSurrogate, triage } from './invariants';
@@ -81,21 +83,30 @@ describe('analysis of generated text', () => {
     );
   }, 600_000);
 
-  it('gives the same article synchronously, asynchronously, cached and uncached', async () => {
+  it('gives the same article synchronously, asynchronously, cached, uncached and parsed in the worker thread', async () => {
     const runs = LONG ? 500 : 60;
-    await fc.assert(
-      fc.asyncProperty(anyText, async (text) => {
-        count('async');
-        const cache = new ParagraphCache();
-        const strip = (a: unknown) => JSON.parse(JSON.stringify(a, (k, v) => (k === 'stats' ? undefined : v)));
-        const sync = strip(analyzeArticle(text, {}, new ParagraphCache()));
-        const async = strip(await analyzeArticleAsync(text, {}, cache, { sliceMillis: 0 }));
-        const cached = strip(analyzeArticle(text, {}, cache));
-        expect(async).toEqual(sync);
-        expect(cached).toEqual(sync);
-      }),
-      params(runs),
-    );
+    // the worker bundle `npm run build` made: what the server runs
+    const pool = new ParsePool(resolve(__dirname, '../../server/out/parseWorker.js'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(anyText, async (text) => {
+          count('async');
+          const cache = new ParagraphCache();
+          const strip = (a: unknown) => JSON.parse(JSON.stringify(a, (k, v) => (k === 'stats' ? undefined : v)));
+          const sync = strip(analyzeArticle(text, {}, new ParagraphCache()));
+          const async = strip(await analyzeArticleAsync(text, {}, cache, { sliceMillis: 0 }));
+          const cached = strip(analyzeArticle(text, {}, cache));
+          const worker = strip(await analyzeArticleAsync(text, {}, new ParagraphCache(), { parser: pool, offThreadChars: 0 }));
+          expect(async).toEqual(sync);
+          expect(cached).toEqual(sync);
+          expect(worker).toEqual(sync);
+        }),
+        params(runs),
+      );
+      expect(pool.parsed).toBeGreaterThan(0);
+    } finally {
+      pool.dispose();
+    }
   }, 600_000);
 
   it('splits paragraphs inside the text, in order, never inside a surrogate pair', () => {

@@ -200,10 +200,8 @@ export interface PerParagraph {
   vkey: number;
   v: Variant | undefined;
   more: Map<number, Variant> | undefined;
-  /** positions of straight apostrophes that are not quotation marks (for the curly fix) */
-  apostrophes?: number[];
-  /** counts for the block-quote convention (see blockShape) */
-  shape?: BlockShape;
+  /** counts for the block-quote convention (see blockShape); made when first needed */
+  shape: BlockShape | undefined;
 }
 
 /**
@@ -281,7 +279,7 @@ const EMPTY_VARIANT: Variant = {
 };
 const NO_MARKS: QuoteMarkToken[] = [];
 /** Shared by every paragraph without quotation marks (its text is not needed: see paragraphEnd). */
-export const EMPTY_PP: PerParagraph = { text: '', marks: NO_MARKS, fam: 0, vkey: -1, v: EMPTY_VARIANT, more: undefined };
+export const EMPTY_PP: PerParagraph = { text: '', marks: NO_MARKS, fam: 0, vkey: -1, v: EMPTY_VARIANT, more: undefined, shape: undefined };
 
 const endMemo = new WeakMap<ParagraphAnalysis, { endColon: LocalSpeaker | null; endSentence: LocalSpeaker | null }>();
 
@@ -319,7 +317,8 @@ export function perParagraph(analysis: ParagraphAnalysis, text: string): PerPara
   // an analysis object belongs to exactly one paragraph text (the cache is keyed by it)
   let pp = memo.get(analysis);
   if (!pp) {
-    pp = { text, marks, fam: openingFamilyOf(marks), vkey: -1, v: undefined, more: undefined };
+    // every field from the start: one object layout for all paragraphs keeps the quote pass's reads fast
+    pp = { text, marks, fam: openingFamilyOf(marks), vkey: -1, v: undefined, more: undefined, shape: undefined };
     if (analysis && typeof analysis === 'object') memo.set(analysis, pp);
   }
   return pp;
