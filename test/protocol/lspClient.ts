@@ -50,7 +50,9 @@ export interface ClientOptions {
 }
 
 export async function startClient({ initializationOptions, rootUri = null, settings = null }: ClientOptions = {}): Promise<TestClient> {
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+  // e.g. ARTICLE_LENS_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' to profile the server under a bench
+  const nodeArgs = (process.env.ARTICLE_LENS_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: 'pipe' });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const diagnostics: PublishDiagnosticsParams[] = [];
   const notifications: { method: string; params: unknown }[] = [];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CodeAction, DocumentSymbol, Hover, SemanticTokens } from 'vscode-languageserver-protocol';
+import type { CodeAction, DocumentSymbol, Hover, SemanticTokens, SemanticTokensDelta } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { decodeTokens, startClient, type TestClient } from './lspClient';
 
@@ -164,6 +164,46 @@ describe('language server over stdio', () => {
     expect(client.latestDiagnostics(uri)).toEqual(client.latestDiagnostics(freshUri));
     // the last edit broke a quote: diagnostics were pushed for it
     expect(client.latestDiagnostics(uri).map((d) => d.code)).toContain('unclosed-quote');
+  });
+
+  it('answers semantic-token deltas that rebuild the full tokens of every version', async () => {
+    const uri = 'file:///delta.article.txt';
+    let doc = TextDocument.create(uri, 'article', 1, SAMPLE);
+    await client.open(uri, SAMPLE);
+    let result = await client.connection.sendRequest<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    let data = result.data;
+    expect(data.length).toBeGreaterThan(100);
+    const edits = [
+      { needle: 'Mr. Karazhan said', text: 'Mr. Karazhan said\n\nMeanwhile, Angela Merkel said nothing.\n\n' },
+      { needle: 'Saturday', text: 'Saturday' }, // same text: nothing changes
+      { needle: 'Lukashenko', text: 'Lukashenka' },
+      { needle: 'Meanwhile, Angela Merkel said nothing.\n\n', text: '' },
+    ];
+    const sizes: number[] = [];
+    for (const [i, e] of edits.entries()) {
+      const at = doc.getText().indexOf(e.needle);
+      const range = { start: doc.positionAt(at), end: doc.positionAt(at + e.needle.length) };
+      doc = TextDocument.update(doc, [{ range, text: e.text }], i + 2);
+      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ range, text: e.text }] });
+      const delta = await client.connection.sendRequest<SemanticTokensDelta>('textDocument/semanticTokens/full/delta', {
+        textDocument: { uri },
+        previousResultId: result.resultId,
+      });
+      expect(delta.resultId).not.toBe(result.resultId);
+      for (const edit of [...delta.edits].sort((a, b) => b.start - a.start)) data = [...data.slice(0, edit.start), ...(edit.data ?? []), ...data.slice(edit.start + edit.deleteCount)];
+      sizes.push(delta.edits.reduce((n, edit) => n + edit.deleteCount + (edit.data?.length ?? 0), 0));
+      result = { resultId: delta.resultId, data };
+      const fresh = await client.connection.sendRequest<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+      expect(data).toEqual(fresh.data);
+      result = fresh;
+      data = fresh.data;
+    }
+    // a delta carries only what changed: nothing for the no-op edit, far less than the whole for the others
+    expect(sizes[1]).toBe(0);
+    for (const s of [sizes[0], sizes[2], sizes[3]]) expect(s).toBeLessThan(data.length / 2);
+    // an unknown previous result gets the full tokens
+    const unknown = await client.connection.sendRequest<SemanticTokens>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: 'nope' });
+    expect(unknown.data).toEqual(data);
   });
 
   it('counts UTF-16 code units after emoji', async () => {

@@ -30,9 +30,7 @@ export function articleIndex(article: Article): Index {
         allOwners.push(entity);
       }
     }
-    const order = new Uint32Array(all.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    order.sort((a, b) => all[a].start - all[b].start || all[b].end - all[a].end);
+    const order = textOrder(all, article.structure.paragraphs.length);
     const mentions: Mention[] = [];
     const owners: Entity[] = [];
     for (const i of order) {
@@ -45,6 +43,43 @@ export function articleIndex(article: Article): Index {
     indexes.set(article, index);
   }
   return index;
+}
+
+const before = (a: Mention, b: Mention): boolean => a.start < b.start || (a.start === b.start && a.end > b.end);
+
+/**
+ * A permutation putting mentions in text order (start, then longest first). Each mention
+ * knows its paragraph, so a counting sort by paragraph and an insertion sort of each
+ * paragraph's few mentions do it in linear time.
+ */
+function textOrder(all: Mention[], paragraphs: number): Uint32Array {
+  const order = new Uint32Array(all.length);
+  const bucket = new Int32Array(paragraphs + 1);
+  for (const m of all) {
+    if (!(m.paragraph >= 0 && m.paragraph < paragraphs)) {
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      return order.sort((a, b) => (before(all[a], all[b]) ? -1 : before(all[b], all[a]) ? 1 : 0));
+    }
+    bucket[m.paragraph + 1]++;
+  }
+  for (let p = 1; p <= paragraphs; p++) bucket[p] += bucket[p - 1];
+  for (let i = 0; i < all.length; i++) order[bucket[all[i].paragraph]++] = i;
+  // bucket[p] is now the end of paragraph p's run; sort each run
+  let from = 0;
+  for (let p = 0; p < paragraphs; p++) {
+    const to = bucket[p];
+    for (let i = from + 1; i < to; i++) {
+      const x = order[i];
+      let j = i - 1;
+      while (j >= from && before(all[x], all[order[j]])) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = x;
+    }
+    from = to;
+  }
+  return order;
 }
 
 /** The mention under an offset (a cursor right after a name still counts). */

@@ -1,6 +1,5 @@
-import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensDelta, type SemanticTokensLegend } from 'vscode-languageserver';
+import type { SemanticTokens, SemanticTokensDelta, SemanticTokensLegend } from 'vscode-languageserver';
 import type { Article, EntityType } from '../analysis/types';
-import type { Entity, Mention } from '../analysis/types';
 import { articleIndex } from './lookup';
 import { firstEndingAfter } from './ranges';
 import type { OffsetDocument } from './ranges';
@@ -13,55 +12,89 @@ export const legend: SemanticTokensLegend = { tokenTypes: [...tokenTypes], token
 
 const DECLARATION = 1 << tokenModifiers.indexOf('declaration');
 
-function push(builder: SemanticTokensBuilder, doc: OffsetDocument, text: string, m: Mention, entity: Entity): void {
-  const type = tokenTypes.indexOf(entity.type);
-  const modifiers = entity.mentions[entity.declaration] === m ? DECLARATION : 0;
-  // a token may not span lines: split a hard-wrapped name at its line breaks
-  let start = m.start;
-  for (let i = m.start; i <= m.end; i++) {
-    const c = text.charCodeAt(i);
-    if (i === m.end || c === 10 || c === 13) {
-      if (i > start) {
-        const pos = doc.positionAt(start);
-        builder.push(pos.line, pos.character, i - start, type, modifiers);
+/**
+ * The relative encoding of the tokens of the mentions overlapping [start, end), in text
+ * order: five integers per token (line delta, start delta, length, type, modifiers). A
+ * token may not span lines, so a hard-wrapped name is split at its line breaks.
+ */
+function encode(doc: OffsetDocument, article: Article, start: number, end: number): number[] {
+  const { mentions, owners } = articleIndex(article);
+  const text = article.text;
+  const data: number[] = [];
+  let prevLine = 0;
+  let prevChar = 0;
+  for (let i = firstEndingAfter(mentions, start); i < mentions.length && mentions[i].start < end; i++) {
+    const m = mentions[i];
+    const entity = owners[i];
+    const type = tokenTypes.indexOf(entity.type);
+    const modifiers = entity.mentions[entity.declaration] === m ? DECLARATION : 0;
+    let from = m.start;
+    for (let k = m.start; k <= m.end; k++) {
+      const c = k === m.end ? -1 : text.charCodeAt(k);
+      if (c !== -1 && c !== 10 && c !== 13) continue;
+      if (k > from) {
+        const pos = doc.positionAt(from);
+        data.push(pos.line - prevLine, pos.line === prevLine ? pos.character - prevChar : pos.character, k - from, type, modifiers);
+        prevLine = pos.line;
+        prevChar = pos.character;
       }
-      start = i + 1;
+      from = k + 1;
     }
   }
+  return data;
 }
 
-/** Tokens for the mentions overlapping [start, end), in text order. */
-function pushAll(builder: SemanticTokensBuilder, doc: OffsetDocument, article: Article, start: number, end: number): void {
-  const { mentions, owners } = articleIndex(article);
-  for (let i = firstEndingAfter(mentions, start); i < mentions.length && mentions[i].start < end; i++) push(builder, doc, article.text, mentions[i], owners[i]);
+/** The tokens of a whole article, encoded once per analysis (every edit asks for them, often twice). */
+const encoded = new WeakMap<Article, number[]>();
+
+function encodeAll(doc: OffsetDocument, article: Article): number[] {
+  let data = encoded.get(article);
+  if (!data) {
+    data = encode(doc, article, 0, article.text.length);
+    encoded.set(article, data);
+  }
+  return data;
 }
 
-/** Per-document builders, so a delta can be computed against the previous result. */
+/**
+ * Full, delta and range semantic tokens. The last full result of each document is kept
+ * so the next request can be answered with a delta: one edit replacing the integers
+ * between the common prefix and suffix of the two encodings (typing in the middle of a
+ * long article changes a few tokens, not the tens of thousands around them).
+ */
 export class SemanticTokensProvider {
-  private readonly builders = new Map<string, SemanticTokensBuilder>();
+  private readonly last = new Map<string, { resultId: string; data: number[] }>();
+  private nextId = 1;
 
   full(doc: OffsetDocument, article: Article): SemanticTokens {
-    const builder = new SemanticTokensBuilder();
-    this.builders.set(doc.uri, builder);
-    pushAll(builder, doc, article, 0, article.text.length);
-    return builder.build();
+    const data = encodeAll(doc, article);
+    const resultId = String(this.nextId++);
+    this.last.set(doc.uri, { resultId, data });
+    return { resultId, data };
   }
 
   delta(doc: OffsetDocument, article: Article, previousResultId: string): SemanticTokens | SemanticTokensDelta {
-    const builder = this.builders.get(doc.uri);
-    if (!builder) return this.full(doc, article);
-    builder.previousResult(previousResultId);
-    pushAll(builder, doc, article, 0, article.text.length);
-    return builder.canBuildEdits() ? builder.buildEdits() : builder.build();
+    const previous = this.last.get(doc.uri);
+    if (!previous || previous.resultId !== previousResultId) return this.full(doc, article);
+    const before = previous.data;
+    const after = encodeAll(doc, article);
+    const resultId = String(this.nextId++);
+    this.last.set(doc.uri, { resultId, data: after });
+    if (before === after) return { resultId, edits: [] };
+    const limit = Math.min(before.length, after.length);
+    let head = 0;
+    while (head < limit && before[head] === after[head]) head++;
+    let tail = 0;
+    while (tail < limit - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+    if (head === before.length && head === after.length) return { resultId, edits: [] };
+    return { resultId, edits: [{ start: head, deleteCount: before.length - head - tail, data: after.slice(head, after.length - tail) }] };
   }
 
   range(doc: OffsetDocument, article: Article, start: number, end: number): SemanticTokens {
-    const builder = new SemanticTokensBuilder();
-    pushAll(builder, doc, article, start, end);
-    return builder.build();
+    return { data: encode(doc, article, start, end) };
   }
 
   forget(uri: string): void {
-    this.builders.delete(uri);
+    this.last.delete(uri);
   }
 }
