@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeArticle, analyzeArticleAsync, ParagraphCache } from '../../server/src/analysis/article';
+import { analyzeArticle, analyzeArticleAsync, ParagraphCache, wasSpliced } from '../../server/src/analysis/article';
 import type { Article } from '../../server/src/analysis/types';
 import { generateArticle, random } from '../bench/generate';
 
@@ -83,6 +83,56 @@ describe('incremental analysis', () => {
     expect(comparable(sliced!)).toEqual(comparable(analyzeArticle(text, {}, new ParagraphCache())));
     const cancelled = await analyzeArticleAsync(text, {}, new ParagraphCache(), { sliceMillis: 0, isCancelled: () => true });
     expect(cancelled).toBeUndefined();
+  });
+
+  /** Typing: one character after another at one place, then deleting them again. */
+  function* typing(text: string, rnd: () => number, words: string[]): Generator<string> {
+    let at = Math.floor(rnd() * text.length);
+    for (const word of words) {
+      for (const ch of word) {
+        text = text.slice(0, at) + ch + text.slice(at);
+        at += ch.length;
+        yield text;
+      }
+    }
+    for (let k = 0; k < 6 && at > 0; k++) {
+      text = text.slice(0, at - 1) + text.slice(at);
+      at--;
+      yield text;
+    }
+  }
+
+  it.each([
+    ['the sample article', SAMPLE, 31],
+    ['a generated article', generateArticle(12_000, 3), 32],
+    ['a longer generated article', generateArticle(40_000, 6), 33],
+  ])('splices most edits of %s from the version before, and every splice equals a fresh analysis', (_name, start, seed) => {
+    const rnd = random(seed);
+    const warm = new ParagraphCache();
+    let text = start;
+    let previous = analyzeArticle(text, {}, warm);
+    let spliced = 0;
+    let total = 0;
+    // the whole article-level pass, on paragraph analyses of its own cache
+    const fresh = new ParagraphCache();
+    const check = (next: Article) => {
+      total++;
+      if (wasSpliced(next)) spliced++;
+      expect(comparable(next)).toEqual(comparable(analyzeArticle(next.text, {}, fresh)));
+      previous = next;
+    };
+    for (let i = 0; i < 30; i++) {
+      text = edit(text, rnd);
+      check(analyzeArticle(text, {}, warm, previous));
+    }
+    // a writer typing a sentence with a quotation and a new name into the middle of a paragraph
+    for (const typed of typing(text, rnd, [' “We will', ' not leave,”', ' said', ' Maria', ' Kowalczyk.'])) {
+      text = typed;
+      check(analyzeArticle(text, {}, warm, previous));
+    }
+    // the same text again: nothing to do
+    check(analyzeArticle(text, {}, warm, previous));
+    expect(spliced / total).toBeGreaterThan(0.5);
   });
 
   it('keeps the paragraph cache within its bound', () => {

@@ -1,9 +1,9 @@
 import { changedRegion, resplitParagraphs, splitParagraphsSteps } from './paragraphs';
 import { adoptNlp, analyzeParagraphNlp, shared, sharedString } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
-import { detectStructure, prepareStructureParagraph } from './structure';
-import { buildEntitiesSteps, prepareEntityParagraph } from './entities';
-import { analyzeQuotesSteps } from './quotes';
+import { detectStructure, prepareStructureParagraph, spliceStructure } from './structure';
+import { buildEntitiesSteps, prepareEntityParagraph, spliceEntities, type EditWindow } from './entities';
+import { analyzeQuotesSteps, spliceQuotes } from './quotes';
 import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from './quoteLocal';
 import { ParagraphCache } from './cache';
 import type { Dictionary } from './dictionary';
@@ -61,6 +61,22 @@ interface Basis {
   text: string;
   paragraphs: ParagraphSlice[];
   analyses: ParagraphAnalysis[];
+  options: AnalysisOptions;
+}
+
+/** Where the paragraphs of a new version differ from those of the version before (see EditWindow). */
+type Window = Pick<EditWindow, 'from' | 'oldEnd' | 'newEnd' | 'shift'> & {
+  /** the old text changed in [changeStart, changeOldEnd) */
+  changeStart: number;
+  changeOldEnd: number;
+};
+
+/** How each article was made: spliced from the version before, or by the whole article-level pass. */
+const made = new WeakMap<Article, 'spliced' | 'full'>();
+
+/** Whether an article was spliced from the version before it (for tests and the benchmark). */
+export function wasSpliced(article: Article): boolean {
+  return made.get(article) === 'spliced';
 }
 
 const bases = new WeakMap<Article, Basis>();
@@ -70,13 +86,26 @@ const bases = new WeakMap<Article, Basis>();
  * analyses: paragraphs the change since `previous` did not touch keep theirs.
  * The rest (undefined) come from the cache or are analysed.
  */
-function* paragraphsOf(text: string, previous: Article | undefined): Generator<void, { paragraphs: ParagraphSlice[]; known: (ParagraphAnalysis | undefined)[] }, void> {
+function* paragraphsOf(
+  text: string,
+  previous: Article | undefined,
+): Generator<void, { paragraphs: ParagraphSlice[]; known: (ParagraphAnalysis | undefined)[]; basis?: Basis; window?: Window }, void> {
   const basis = previous && bases.get(previous);
   if (!basis) return { paragraphs: yield* splitParagraphsSteps(text), known: [] };
   const change = changedRegion(basis.text, text);
-  if (!change) return { paragraphs: basis.paragraphs, known: basis.analyses };
+  const n0 = basis.paragraphs.length;
+  if (!change) {
+    const end = basis.text.length;
+    return { paragraphs: basis.paragraphs, known: basis.analyses, basis, window: { from: n0, oldEnd: n0, newEnd: n0, shift: 0, changeStart: end, changeOldEnd: end } };
+  }
   const { paragraphs, reused } = resplitParagraphs(basis.text, basis.paragraphs, text, change);
-  return { paragraphs, known: reused.map((i) => (i >= 0 ? basis.analyses[i] : undefined)) };
+  const n = paragraphs.length;
+  let from = 0;
+  while (from < n && from < n0 && reused[from] === from && paragraphs[from].start === basis.paragraphs[from].start) from++;
+  let after = 0;
+  while (after < n - from && after < n0 - from && reused[n - 1 - after] === n0 - 1 - after) after++;
+  const window = { from, oldEnd: n0 - after, newEnd: n - after, shift: text.length - basis.text.length, changeStart: change.start, changeOldEnd: change.oldEnd };
+  return { paragraphs, known: reused.map((i) => (i >= 0 ? basis.analyses[i] : undefined)), basis, window };
 }
 
 /**
@@ -91,13 +120,28 @@ function* assemble(
   options: AnalysisOptions,
   cachedParagraphs: number,
   started: number,
+  from?: { previous: Article; basis: Basis; window: Window },
 ): Generator<void, Article, void> {
-  const structure = detectStructure(text, paragraphs, analyses);
-  yield;
+  let spliced = !!from && sameOptions(from.basis.options, options);
+  let structure: Structure | undefined;
+  if (spliced && from) {
+    const { window: w, previous } = from;
+    structure = spliceStructure(previous.structure, text, paragraphs, analyses, w.from, w.oldEnd, w.newEnd, w.shift);
+  }
+  if (!structure) {
+    structure = detectStructure(text, paragraphs, analyses);
+    yield;
+  }
   const input: ArticleInput = { text, paragraphs, analyses, structure, options };
-  const entities = yield* buildEntitiesSteps(input);
-  yield;
-  const { quotes, findings } = yield* analyzeQuotesSteps(input, entities);
+  let entities = spliced && from ? spliceEntities(from.previous.entities, input, { ...from.window, oldParagraphs: from.basis.paragraphs, oldAnalyses: from.basis.analyses }) : undefined;
+  if (!entities) {
+    spliced = false;
+    entities = yield* buildEntitiesSteps(input);
+    yield;
+  }
+  const spliceable = spliced && from ? spliceQuotes(from.previous.quotes, input, entities, { ...from.window, oldParagraphs: from.basis.paragraphs }) : undefined;
+  if (!spliceable) spliced = false;
+  const { quotes, findings } = spliceable ?? (yield* analyzeQuotesSteps(input, entities));
   const byId = new Map(entities.map((e) => [e.id, e]));
   quotes.forEach((q, i) => {
     const id = q.speaker?.entity;
@@ -113,7 +157,14 @@ function* assemble(
     cachedParagraphs,
     millis: now() - started,
   };
-  return { text, structure, entities, quotes, findings, stats };
+  const article: Article = { text, structure, entities, quotes, findings, stats };
+  made.set(article, spliced ? 'spliced' : 'full');
+  return article;
+}
+
+/** Options under which an analysis can be spliced from another: the same hints and the same dictionary. */
+function sameOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
+  return !!a.scareQuoteHints === !!b.scareQuoteHints && a.dictionary === b.dictionary;
 }
 
 /**
@@ -142,15 +193,16 @@ function runToEnd<T>(steps: Generator<void, T, void>): T {
  */
 export function analyzeArticle(text: string, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache, previous?: Article): Article {
   const started = now();
-  const { paragraphs, known } = runToEnd(paragraphsOf(text, previous));
+  const { paragraphs, known, basis, window } = runToEnd(paragraphsOf(text, previous));
   const hits = { n: 0 };
   const analyses = paragraphs.map((p, i) => known[i] ?? paragraphAnalysis(p, cache, hits));
   hits.n += known.reduce((n, a) => (a ? n + 1 : n), 0);
-  return keepBasis(runToEnd(assemble(text, paragraphs, analyses, options, hits.n, started)), paragraphs, analyses);
+  const from = previous && basis && window ? { previous, basis, window } : undefined;
+  return keepBasis(runToEnd(assemble(text, paragraphs, analyses, options, hits.n, started, from)), paragraphs, analyses, options);
 }
 
-function keepBasis(article: Article, paragraphs: ParagraphSlice[], analyses: ParagraphAnalysis[]): Article {
-  bases.set(article, { text: article.text, paragraphs, analyses });
+function keepBasis(article: Article, paragraphs: ParagraphSlice[], analyses: ParagraphAnalysis[], options: AnalysisOptions): Article {
+  bases.set(article, { text: article.text, paragraphs, analyses, options });
   return article;
 }
 
@@ -301,7 +353,7 @@ export async function analyzeArticleAsync(
     if (!(await breathe())) return undefined;
     splitStep = split.next();
   }
-  const { paragraphs, known } = splitStep.value;
+  const { paragraphs, known, basis, window } = splitStep.value;
   const hits = { n: 0 };
   const analyses: (ParagraphAnalysis | undefined)[] = new Array(paragraphs.length);
   let newChars = 0;
@@ -324,10 +376,11 @@ export async function analyzeArticleAsync(
     if (i > 0 && analyses[i - 1]) prepareQuoteVariant(paragraphs, analyses as ParagraphAnalysis[], i - 1);
   }
   const done = analyses as ParagraphAnalysis[];
-  const steps = assemble(text, paragraphs, done, options, hits.n, started);
+  const previous = control.previous;
+  const steps = assemble(text, paragraphs, done, options, hits.n, started, previous && basis && window ? { previous, basis, window } : undefined);
   for (;;) {
     const step = steps.next();
-    if (step.done) return keepBasis(step.value, paragraphs, done);
+    if (step.done) return keepBasis(step.value, paragraphs, done, options);
     if (!(await breathe())) return undefined;
   }
 }

@@ -23,7 +23,7 @@
 import type { ArticleInput } from './article';
 import { normalizeName as normalizeNameUncached, type Dictionary } from './dictionary';
 import { lookupPlace } from './gazetteer';
-import type { DescriptorCandidate, Descriptor, Entity, EntityType, Mention, NameCandidate, ParagraphAnalysis, ParagraphKind } from './types';
+import type { DescriptorCandidate, Descriptor, Entity, EntityType, Mention, NameCandidate, ParagraphAnalysis, ParagraphKind, ParagraphSlice, Span } from './types';
 import { paragraphKinds } from './structure';
 
 type Context = Mention['context'];
@@ -603,38 +603,16 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
   const version = stateVersion(state, dict);
   yield;
 
-  // what the per-paragraph work needs, made when a paragraph needs it
-  let forms: Map<string, Form[]> | undefined;
-  const getForms = (): Map<string, Form[]> => (forms ??= knownForms(known, surname, orgStemWords, dict));
-  let orgByAcronym: Map<string, string> | undefined;
-  const getOrgByAcronym = (): Map<string, string> => {
-    if (orgByAcronym) return orgByAcronym;
-    orgByAcronym = new Map();
-    for (const [key, ws] of known) {
-      if (typeOf(key) === 'organization') {
-        const a = acronymOf(ws);
-        if (a && !orgByAcronym.has(a)) orgByAcronym.set(a, key);
-      }
-    }
-    return orgByAcronym;
-  };
-  const droppedAny = !!dict?.notEntities.size;
+  const knowledge: Knowledge = { dict, version, votes, typeOf, known, surname, fullByCore, orgStem, orgStemWords, droppedAny: !!dict?.notEntities.size };
 
   // 3. keep weak-paragraph candidates only when the body knows them (or the evidence is very strong)
   // 4. document-level consistency: find known names wherever they occur
   const arts: ArticleMemo[] = new Array(n);
   const passA = (pi: number): ArticleMemo => {
     const d = datas[pi];
-    const weak = weakPara[pi];
     const base = (bases[pi] ??= dict ? dictRaws(d, dict) : d.cands);
-    const own = weak && base.length ? base.filter((r) => votes.has(r.key) || surname.has(r.key) || (r.confidence >= 0.8 && !!r.type)) : base;
-    let found: Raw[] | undefined;
-    if (d.scanAt.length) {
-      const fs = getForms();
-      if (fs.size) found = scanKnown(paragraphs[pi].text, d, weak, droppedAny, own, fs, typeOf, surname, orgStem);
-      work += d.scanAt.length;
-    }
-    const a: ArticleMemo = { own, found, aws: undefined, list: EMPTY, cks: undefined };
+    const a = scanParagraph(knowledge, paragraphs[pi].text, d, base, weakPara[pi]);
+    work += d.scanAt.length;
     arts[pi] = a;
     return a;
   };
@@ -653,26 +631,7 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
   }
   const reuse = sameKnowledge && (prev as Pass).aws === anyWeakScanned;
 
-  // 5. merge in text order; a scanned known name beats a weak headline candidate it overlaps
-  // 6. cluster: person surnames and honorific forms join the full name; acronyms join their expansion
-  const clusterKey = (r: Raw): string => {
-    const k = r.key;
-    const stemOf = orgStem.size ? orgStem.get(k) : undefined;
-    if (stemOf) return stemOf;
-    if (r.words.length === 1) {
-      const full = surname.get(k);
-      if (full && !(r.type && r.type !== 'person' && r.confidence >= 0.9 && !r.c?.nc.prefix)) return full;
-      const acronyms = getOrgByAcronym();
-      if (acronyms.size) {
-        const ac = acronyms.get(k.replace(/\./g, ''));
-        if (ac && r.caps && /^\p{Lu}/u.test(r.text)) return ac;
-      }
-    } else if (r.words.length >= 2 && fullByCore.size) {
-      const full = fullByCore.get(r.core);
-      if (full) return full;
-    }
-    return k;
-  };
+  // 5. merge in text order (see listMentions)
   const mOff: number[] = [0];
   const mRaw: Raw[] = [];
   const mCk: string[] = [];
@@ -719,24 +678,7 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
     } else {
       const a = arts[pi] ?? passA(pi);
       const weak = weakPara[pi];
-      if (a.aws !== anyWeakScanned) {
-        let list = a.own;
-        const found = a.found;
-        if (found) {
-          if (anyWeakScanned && weak) list = list.filter((r) => r.confidence >= 0.9 || !found.some((s) => s.start < r.end && s.end > r.start));
-          list = list.concat(found).sort((x, y) => x.start - y.start || y.end - x.end);
-        }
-        let cks: string[] | undefined;
-        for (let i = 0; i < list.length; i++) {
-          const r = list[i];
-          const ck = clusterKey(r);
-          if (ck !== r.key && !cks) cks = list.slice(0, i).map((x) => x.key);
-          if (cks) cks.push(ck);
-        }
-        a.list = list;
-        a.cks = cks;
-        a.aws = anyWeakScanned;
-      }
+      listMentions(knowledge, a, weak, anyWeakScanned);
       const { list, cks } = a;
       for (let i = 0; i < list.length; i++) {
         const r = list[i];
@@ -808,34 +750,25 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
   };
   lastPass = pass;
 
-  interface Cluster {
-    key: string;
-    /** the mentions: indices into the pass's mention arrays */
-    idx: number[];
-    /** the paragraph index of each mention */
-    pis: number[];
-    /** votes in the order of VOTED */
-    votes: [number, number, number];
-    /** a mention is a sports team */
-    team: boolean;
-  }
+  // 6. cluster: the mentions of each cluster key, in text order
   const clusters = new Map<string, Cluster>();
   let last: Cluster | undefined;
   for (let pi = 0; pi < n; pi++) {
+    const s = mOff[pi];
     const e = mOff[pi + 1];
-    for (let i = mOff[pi]; i < e; i++) {
+    for (let i = s; i < e; i++) {
       const ck = mCk[i];
       let c = last !== undefined && last.key === ck ? last : clusters.get(ck);
-      if (!c) clusters.set(ck, (c = { key: ck, idx: [], pis: [], votes: [0, 0, 0], team: false }));
+      if (!c) clusters.set(ck, (c = { key: ck, raws: [], pis: [], firstJ: i - s, votes: [0, 0, 0], team: false, entities: EMPTY, bases: EMPTY }));
       last = c;
-      c.idx.push(i);
+      c.raws.push(mRaw[i]);
       c.pis.push(pi);
       const t = mVT[i];
       if (t < 0) continue;
       if (mFlags[i] & F_TEAM) c.team = true;
       c.votes[t] += mVW[i];
     }
-    if ((work += 1 + e - mOff[pi]) >= SLICE) {
+    if ((work += 1 + e - s) >= SLICE) {
       work = 0;
       yield;
     }
@@ -845,44 +778,246 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
   // a sports report (several place names acting as teams): a one-word place that only
   // the tagger calls a place is a team too ("Derbyshire", "Essex")
   let teams = 0;
-  for (const c of clusters.values()) if (c.votes[2] > c.votes[1] && c.team) teams++;
-  const entities: Entity[] = [];
-  const ids = new Map<string, number>();
-  const rawsOf = (idx: number[]): Raw[] => idx.map((i) => mRaw[i]);
-  const anyFlag = (idx: number[], flag: number): boolean => idx.some((i) => (mFlags[i] & flag) !== 0);
+  for (const c of clusters.values()) if (teamVote(c)) teams++;
+  const where: Where = { paragraphs, weakPara, contexts };
+  const order: Cluster[] = [];
   for (const c of clusters.values()) {
-    let type: EntityType | undefined;
-    let bw = 0;
-    for (let i = 0; i < 3; i++) if (c.votes[i] > bw) (type = VOTED[i]), (bw = c.votes[i]);
-    if (teams >= 2 && type !== 'organization' && type !== undefined && mWords[c.idx[0]] === 1 && teamLike(type, rawsOf(c.idx))) type = 'organization';
-    else if (type === 'place' && c.votes[2] > 0 && anyFlag(c.idx, F_COMPANY)) {
-      // "Magna was up 1/8" beside "Magna's traditional strength": a company named like a small town
-      const first = mRaw[c.idx[0]];
-      const facts = lookupPlace(first.name);
-      if (facts && smallTown(facts, first.name)) type = 'organization';
-    }
-    const forced = dict?.types.get(c.key);
-    if (forced) type = forced;
-    if (!type) type = fallbackType(rawsOf(c.idx), c.pis, weakPara);
-    if (!type) continue;
-    if (!votes.has(c.key) && c.pis.every((pi) => weakPara[pi]) && !c.idx.some((i) => mRaw[i].confidence >= 0.9)) continue;
-    if (type === 'organization' && !forced && anyFlag(c.idx, F_PLACE_HERE)) {
-      // "NEW YORK 1996-08-22", "In Tirana:", "... AT HOUSTON": the city itself, beside the team named after it
-      const here: number[] = [];
-      const herePis: number[] = [];
-      const rest: number[] = [];
-      const restPis: number[] = [];
-      c.idx.forEach((m, i) => {
-        if (mFlags[m] & F_PLACE_HERE) here.push(m), herePis.push(c.pis[i]);
-        else rest.push(m), restPis.push(c.pis[i]);
-      });
-      entities.push(fill('place', here, herePis, pass, input, weakPara, contexts, ids));
-      if (rest.length) entities.push(fill(type, rest, restPis, pass, input, weakPara, contexts, ids));
-    } else entities.push(fill(type, c.idx, c.pis, pass, input, weakPara, contexts, ids));
-    // one entity is filled at a time (a few thousand mentions at most take a few milliseconds)
-    if ((work += 1 + c.idx.length) >= SLICE) {
+    makeEntities(c, knowledge, teams, where);
+    order.push(c);
+    // one cluster at a time (a few thousand mentions at most take a few milliseconds)
+    if ((work += 1 + c.raws.length) >= SLICE) {
       work = 0;
       yield;
+    }
+  }
+  const entities = finishEntities(order);
+  const lists: (readonly Raw[])[] = new Array(n);
+  const cks: (readonly string[] | undefined)[] = new Array(n);
+  for (let pi = 0; pi < n; pi++) {
+    const s = mOff[pi];
+    const e = mOff[pi + 1];
+    if (s === e) {
+      lists[pi] = EMPTY;
+      continue;
+    }
+    lists[pi] = mRaw.slice(s, e);
+    for (let i = s; i < e; i++) {
+      if (mCk[i] !== mRaw[i].key) {
+        cks[pi] = mCk.slice(s, e);
+        break;
+      }
+    }
+  }
+  let weakFoundCount = 0;
+  for (let pi = 0; pi < n; pi++) if (weakFound[pi]) weakFoundCount++;
+  states.set(entities, { knowledge, aws: anyWeakScanned, weakFoundCount, weakFound: Uint8Array.from(weakFound, (x) => (x ? 1 : 0)), kinds, weakPara, contexts, lists, cks, order, teams });
+  return entities;
+}
+
+// ---------------------------------------------------------------------------
+// Pieces shared by the article pass and the splice
+// ---------------------------------------------------------------------------
+
+/** The article's knowledge: what the body says each name is, and the name forms it knows. */
+interface Knowledge {
+  dict: Dictionary | undefined;
+  version: number;
+  votes: Map<string, Votes>;
+  typeOf(key: string): EntityType | undefined;
+  known: Map<string, readonly string[]>;
+  surname: Map<string, string>;
+  fullByCore: Map<string, string>;
+  orgStem: Map<string, string>;
+  orgStemWords: Map<string, readonly string[]>;
+  droppedAny: boolean;
+  /** made when a paragraph needs them */
+  forms?: Map<string, Form[]>;
+  acronyms?: Map<string, string>;
+}
+
+function formsOf(k: Knowledge): Map<string, Form[]> {
+  return (k.forms ??= knownForms(k.known, k.surname, k.orgStemWords, k.dict));
+}
+
+function acronymsOf(k: Knowledge): Map<string, string> {
+  if (k.acronyms) return k.acronyms;
+  const out = new Map<string, string>();
+  for (const [key, ws] of k.known) {
+    if (k.typeOf(key) === 'organization') {
+      const a = acronymOf(ws);
+      if (a && !out.has(a)) out.set(a, key);
+    }
+  }
+  return (k.acronyms = out);
+}
+
+/** A paragraph's kept candidates and the known names the scan finds in it. */
+function scanParagraph(k: Knowledge, text: string, d: ParaData, base: readonly Raw[], weak: boolean): ArticleMemo {
+  const own = weak && base.length ? base.filter((r) => k.votes.has(r.key) || k.surname.has(r.key) || (r.confidence >= 0.8 && !!r.type)) : base;
+  let found: Raw[] | undefined;
+  if (d.scanAt.length) {
+    const fs = formsOf(k);
+    if (fs.size) found = scanKnown(text, d, weak, k.droppedAny, own, fs, k.typeOf, k.surname, k.orgStem);
+  }
+  return { own, found, aws: undefined, list: EMPTY, cks: undefined };
+}
+
+/**
+ * A paragraph's mentions in text order (a scanned known name beats a weak headline candidate
+ * it overlaps) and their cluster keys: person surnames and honorific forms join the full name,
+ * acronyms join their expansion.
+ */
+function listMentions(k: Knowledge, a: ArticleMemo, weak: boolean, anyWeakScanned: boolean): void {
+  if (a.aws === anyWeakScanned) return;
+  let list = a.own;
+  const found = a.found;
+  if (found) {
+    if (anyWeakScanned && weak) list = list.filter((r) => r.confidence >= 0.9 || !found.some((s) => s.start < r.end && s.end > r.start));
+    list = list.concat(found).sort((x, y) => x.start - y.start || y.end - x.end);
+  }
+  let cks: string[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    const ck = clusterKey(k, r);
+    if (ck !== r.key && !cks) cks = list.slice(0, i).map((x) => x.key);
+    if (cks) cks.push(ck);
+  }
+  a.list = list;
+  a.cks = cks;
+  a.aws = anyWeakScanned;
+}
+
+function clusterKey(k: Knowledge, r: Raw): string {
+  const key = r.key;
+  const stemOf = k.orgStem.size ? k.orgStem.get(key) : undefined;
+  if (stemOf) return stemOf;
+  if (r.words.length === 1) {
+    const full = k.surname.get(key);
+    if (full && !(r.type && r.type !== 'person' && r.confidence >= 0.9 && !r.c?.nc.prefix)) return full;
+    const acronyms = acronymsOf(k);
+    if (acronyms.size) {
+      const ac = acronyms.get(key.replace(/\./g, ''));
+      if (ac && r.caps && /^\p{Lu}/u.test(r.text)) return ac;
+    }
+  } else if (r.words.length >= 2 && k.fullByCore.size) {
+    const full = k.fullByCore.get(r.core);
+    if (full) return full;
+  }
+  return key;
+}
+
+/** The votes of a paragraph's candidates for what their names are (what the article's knowledge is made of). */
+function votesOf(d: ParaData, weak: boolean, dict: Dictionary | undefined, out: unknown[]): void {
+  const list = dict ? dictRaws(d, dict) : d.cands;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (!r.type) continue;
+    if (weak ? r.confidence < 0.9 : r.confidence < 0.45) continue;
+    out.push(r.key, r.type, r.confidence * (r.c?.nc.source === 'team' ? TEAM_WEIGHT : 1), r.words.join(' '));
+  }
+}
+
+/** One cluster of mentions (one cluster key) and the entities made of it. */
+interface Cluster {
+  key: string;
+  /** the mentions in text order, and the paragraph of each */
+  raws: Raw[];
+  pis: number[];
+  /** the first mention's place among its paragraph's mentions (clusters are ordered by their first mention) */
+  firstJ: number;
+  /** votes in the order of VOTED */
+  votes: [number, number, number];
+  /** a mention is a sports team */
+  team: boolean;
+  /** what the cluster made (none, one, or a place and an organization), and the id base of each */
+  entities: readonly Entity[];
+  bases: readonly string[];
+}
+
+/** Where the mentions are: the paragraphs, which are read with the body's knowledge, and their contexts. */
+interface Where {
+  paragraphs: ArticleInput['paragraphs'];
+  weakPara: readonly boolean[];
+  contexts: readonly Context[];
+}
+
+/** A cluster whose organization votes beat its place votes and that names a team. */
+function teamVote(c: Cluster): boolean {
+  return c.votes[2] > c.votes[1] && c.team;
+}
+
+/** A cluster's votes and team flag from its mentions. */
+function countVotes(c: Cluster, weakPara: readonly boolean[]): void {
+  const votes: [number, number, number] = [0, 0, 0];
+  let team = false;
+  for (let i = 0; i < c.raws.length; i++) {
+    const r = c.raws[i];
+    if (r.type === undefined) continue;
+    const isTeam = r.c !== undefined && r.c.nc.source === 'team';
+    if (isTeam) team = true;
+    votes[r.type === 'person' ? 0 : r.type === 'place' ? 1 : 2] += r.confidence * (weakPara[c.pis[i]] ? 0.5 : 1) * (isTeam ? TEAM_WEIGHT : 1);
+  }
+  c.votes = votes;
+  c.team = team;
+}
+
+/** Type a cluster by its votes and fill its entities (none when nothing types it or only headlines name it). */
+function makeEntities(c: Cluster, k: Knowledge, teams: number, where: Where): void {
+  const { raws, pis } = c;
+  const { weakPara } = where;
+  c.entities = EMPTY;
+  c.bases = EMPTY;
+  let type: EntityType | undefined;
+  let bw = 0;
+  for (let i = 0; i < 3; i++) if (c.votes[i] > bw) (type = VOTED[i]), (bw = c.votes[i]);
+  if (teams >= 2 && type !== 'organization' && type !== undefined && raws[0].words.length === 1 && teamLike(type, raws)) type = 'organization';
+  else if (type === 'place' && c.votes[2] > 0 && raws.some(company)) {
+    // "Magna was up 1/8" beside "Magna's traditional strength": a company named like a small town
+    const first = raws[0];
+    const facts = lookupPlace(first.name);
+    if (facts && smallTown(facts, first.name)) type = 'organization';
+  }
+  const forced = k.dict?.types.get(c.key);
+  if (forced) type = forced;
+  if (!type) type = fallbackType(raws, pis, weakPara);
+  if (!type) return;
+  if (!k.votes.has(c.key) && pis.every((pi) => weakPara[pi]) && !raws.some((r) => r.confidence >= 0.9)) return;
+  if (type === 'organization' && !forced && raws.some(placeHere)) {
+    // "NEW YORK 1996-08-22", "In Tirana:", "... AT HOUSTON": the city itself, beside the team named after it
+    const here: Raw[] = [];
+    const herePis: number[] = [];
+    const rest: Raw[] = [];
+    const restPis: number[] = [];
+    raws.forEach((r, i) => {
+      if (placeHere(r)) here.push(r), herePis.push(pis[i]);
+      else rest.push(r), restPis.push(pis[i]);
+    });
+    const made = [fill('place', here, herePis, where)];
+    if (rest.length) made.push(fill(type, rest, restPis, where));
+    c.entities = made.map((m) => m.entity);
+    c.bases = made.map((m) => m.base);
+  } else {
+    const made = fill(type, raws, pis, where);
+    c.entities = [made.entity];
+    c.bases = [made.base];
+  }
+}
+
+/**
+ * The entities of clusters in the order of their first mentions: ids (the second entity of
+ * a name gets "#2") in that order, then sorted by first mention.
+ */
+function finishEntities(order: readonly Cluster[]): Entity[] {
+  const ids = new Map<string, number>();
+  const entities: Entity[] = [];
+  for (const c of order) {
+    for (let i = 0; i < c.entities.length; i++) {
+      const base = c.bases[i];
+      const k = ids.get(base) ?? 0;
+      ids.set(base, k + 1);
+      const e = c.entities[i];
+      e.id = k ? `${base}#${k + 1}` : base;
+      entities.push(e);
     }
   }
   entities.sort((a, b) => a.mentions[0].start - b.mentions[0].start);
@@ -1010,7 +1145,7 @@ function scanKnown(
  * In a sports report, a one-word name that only the tagger or the town gazetteer reads as a place
  * or a person ("Essex", "Surrey", "Kent") is a team like the others.
  */
-function teamLike(type: EntityType, raws: Raw[]): boolean {
+function teamLike(type: EntityType, raws: readonly Raw[]): boolean {
   if (type === 'place') {
     let facts: ReturnType<typeof lookupPlace> | null = null;
     for (const r of raws) {
@@ -1046,7 +1181,7 @@ function placeHere(r: Raw): boolean {
 }
 
 /** A cluster no mention could type: a two- or three-word capitalised name is most often a person. */
-function fallbackType(raws: Raw[], pis: number[], weakPara: boolean[]): EntityType | undefined {
+function fallbackType(raws: readonly Raw[], pis: readonly number[], weakPara: readonly boolean[]): EntityType | undefined {
   const i = pis.findIndex((pi) => !weakPara[pi]);
   if (i < 0) return undefined;
   const r = raws[i];
@@ -1055,35 +1190,26 @@ function fallbackType(raws: Raw[], pis: number[], weakPara: boolean[]): EntityTy
   return undefined;
 }
 
-function fill(
-  type: EntityType,
-  idx: number[],
-  pis: number[],
-  pass: Pass,
-  input: ArticleInput,
-  weakPara: boolean[],
-  contexts: Context[],
-  ids: Map<string, number>,
-): Entity {
-  const { paragraphs } = input;
-  const { mRaw, mFlags, mStart, mEnd, mKey, mText, mWords, mNameLength, mPStart, mPEnd, mPText, mAlias, mDescs } = pass;
+function fill(type: EntityType, raws: readonly Raw[], pis: readonly number[], where: Where): { entity: Entity; base: string } {
+  const { paragraphs, weakPara, contexts } = where;
   // canonical: the fullest body form (most words, then longest), else the fullest anywhere
   let best = -1;
   for (let round = 0; round < 2 && best < 0; round++) {
-    for (let i = 0; i < idx.length; i++) {
+    for (let i = 0; i < raws.length; i++) {
       if (round === 0 && weakPara[pis[i]]) continue;
-      const m = idx[i];
       if (best < 0) {
-        best = m;
+        best = i;
         continue;
       }
-      const w = mWords[m];
-      const bwords = mWords[best];
-      if (w > bwords || (w === bwords && mNameLength[m] > mNameLength[best] && !(mFlags[m] & F_CAPS))) best = m;
-      if (w === mWords[best] && mFlags[best] & F_CAPS && !(mFlags[m] & F_CAPS)) best = m;
+      const r = raws[i];
+      const b = raws[best];
+      const w = r.words.length;
+      const bwords = b.words.length;
+      if (w > bwords || (w === bwords && r.name.length > b.name.length && !r.caps)) best = i;
+      if (w === raws[best].words.length && raws[best].caps && !r.caps) best = i;
     }
   }
-  const name = mRaw[best].name.trim();
+  const name = raws[best].name.trim();
   const nameKey = normalizeName(name);
   const aliases: string[] = [name];
   const seen = new Set([nameKey]);
@@ -1096,35 +1222,33 @@ function fill(
   let age: number | undefined;
   let declaration = -1;
   let lastKey: string | undefined;
-  for (let i = 0; i < idx.length; i++) {
-    const mi = idx[i];
+  for (let i = 0; i < raws.length; i++) {
+    const r = raws[i];
     const pi = pis[i];
-    const p = paragraphs[pi];
-    const flags = mFlags[mi];
-    const ps = p.start;
-    const m: Mention = { start: ps + mStart[mi], end: ps + mEnd[mi], text: mText[mi], paragraph: pi, context: contexts[pi] ?? 'body' };
-    const key = mKey[mi];
-    const ptext = mPText[mi];
-    if (ptext !== undefined) {
-      m.prefix = { start: ps + mPStart[mi], end: ps + mPEnd[mi], text: ptext };
+    const ps = paragraphs[pi].start;
+    const m: Mention = { start: ps + r.start, end: ps + r.end, text: r.text, paragraph: pi, context: contexts[pi] ?? 'body' };
+    const key = r.key;
+    const c = r.c;
+    const prefix = c?.nc.prefix;
+    if (prefix) {
+      m.prefix = { start: ps + prefix.start, end: ps + prefix.end, text: prefix.text };
       // "Mr. Lukashenko" is a way to name him; "President Lukashenko" is a title on a name (see titles)
-      const alias = mAlias[mi];
+      const alias = c!.aliasKey;
       if (alias !== undefined && !seen.has(alias)) {
         seen.add(alias);
-        aliases.push(`${ptext} ${(mRaw[mi].c as Cand).name}`);
+        aliases.push(`${prefix.text} ${c!.name}`);
       }
     }
-    if (flags & F_POSSESSIVE) m.possessive = true;
+    if (r.possessive) m.possessive = true;
     if (key !== lastKey && !seen.has(key)) {
       seen.add(key);
-      aliases.push(mRaw[mi].name);
+      aliases.push(r.name);
     }
     lastKey = key;
     if (declaration < 0 && !weakPara[pi] && key === nameKey) declaration = mentions.length;
     mentions.push(m);
-    if (!(flags & F_DESCS)) continue;
-    const descs = mDescs[mi];
-    for (const d of descs) {
+    if (!c || !c.descs.length) continue;
+    for (const d of c.descs) {
       const dk = d.key;
       if (d.kind === 'title' || d.kind === 'role') {
         if (!titleKeys.has(dk)) {
@@ -1148,10 +1272,8 @@ function fill(
   const titlesOut = titles.filter((t) => !titles.some((u) => u !== t && u.startsWith(t + ' ')));
   if (declaration < 0) declaration = 0;
   const base = `${type}:${slug(name)}`;
-  const k = ids.get(base) ?? 0;
-  ids.set(base, k + 1);
   const entity: Entity = {
-    id: k ? `${base}#${k + 1}` : base,
+    id: base,
     type,
     name,
     aliases,
@@ -1167,5 +1289,225 @@ function fill(
     const facts = lookupPlace(name);
     if (facts) entity.place = facts;
   }
-  return entity;
+  return { entity, base };
+}
+
+// ---------------------------------------------------------------------------
+// Splicing: the entities of an edited article from those of the version before
+// ---------------------------------------------------------------------------
+
+/** What an entity pass keeps to splice the next version of the same document. */
+interface EntityState {
+  knowledge: Knowledge;
+  aws: boolean;
+  weakFoundCount: number;
+  weakFound: Uint8Array;
+  kinds: readonly (ParagraphKind | undefined)[];
+  weakPara: readonly boolean[];
+  contexts: readonly Context[];
+  /** each paragraph's mentions in text order, and their cluster keys (undefined: each mention's own key) */
+  lists: readonly (readonly Raw[])[];
+  cks: readonly (readonly string[] | undefined)[];
+  /** the clusters in the order of their first mentions */
+  order: readonly Cluster[];
+  teams: number;
+}
+
+/** The state of the pass that made an entity list, by that list. */
+const states = new WeakMap<Entity[], EntityState>();
+
+/** Where an edit changed the paragraphs: [from, oldEnd) of the old version became [from, newEnd) of the new one. */
+export interface EditWindow {
+  from: number;
+  oldEnd: number;
+  newEnd: number;
+  /** how far the text after the edit moved */
+  shift: number;
+  /** the old version's paragraphs and their analyses */
+  oldParagraphs: readonly ParagraphSlice[];
+  oldAnalyses: readonly ParagraphAnalysis[];
+}
+
+/**
+ * The entities of an edited article from the entities of the version before (`prev`, as
+ * buildEntities or this function made them), looking only at the edited paragraphs and at
+ * the clusters their mentions belong to; the others are moved. Equals buildEntities on the
+ * new input; undefined when the edit changes the article's knowledge (a name gains or loses
+ * a vote, a headline's scan changes what the body reads) or the sports-report rule, and the
+ * caller runs the whole pass.
+ */
+export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: EditWindow): Entity[] | undefined {
+  const prev = states.get(prevEntities);
+  if (!prev) return undefined;
+  const { paragraphs, analyses, structure } = input;
+  const dict = input.options.dictionary;
+  const k = prev.knowledge;
+  const n = paragraphs.length;
+  const oldN = prev.lists.length;
+  const dp = w.newEnd - w.oldEnd;
+  if (k.dict !== dict || n !== oldN + dp || w.oldParagraphs.length !== oldN) return undefined;
+  const kindOf = paragraphKinds(structure, n);
+  // the window grows to take in paragraphs whose kind changed (a subhead next to the edit)
+  let from = w.from;
+  let oldEnd = w.oldEnd;
+  let newEnd = w.newEnd;
+  for (let pi = 0; pi < from; pi++) {
+    if (kindOf[pi] !== prev.kinds[pi]) {
+      from = pi;
+      break;
+    }
+  }
+  for (let pi = n - 1; pi >= newEnd; pi--) {
+    if (kindOf[pi] !== prev.kinds[pi - dp]) {
+      newEnd = pi + 1;
+      oldEnd = newEnd - dp;
+      break;
+    }
+  }
+
+  // the window's paragraphs, as the pass reads them
+  const winKinds: (ParagraphKind | undefined)[] = [];
+  const winWeak: boolean[] = [];
+  const winContexts: Context[] = [];
+  const winDatas: ParaData[] = [];
+  for (let pi = from; pi < newEnd; pi++) {
+    const kind = kindOf[pi] ?? 'body';
+    const d = paraData(analyses[pi], paragraphs[pi].text);
+    winKinds.push(kindOf[pi]);
+    winWeak.push(kind === 'headline' || kind === 'boilerplate' || d.titleCase);
+    winContexts.push(CONTEXT[kind] ?? 'body');
+    winDatas.push(d);
+  }
+  // the knowledge holds when the window votes exactly as it did
+  const oldVotes: unknown[] = [];
+  const newVotes: unknown[] = [];
+  for (let pi = from; pi < oldEnd; pi++) votesOf(paraData(w.oldAnalyses[pi], w.oldParagraphs[pi].text), prev.weakPara[pi], dict, oldVotes);
+  for (let i = 0; i < winDatas.length; i++) votesOf(winDatas[i], winWeak[i], dict, newVotes);
+  if (oldVotes.length !== newVotes.length || oldVotes.some((x, i) => x !== newVotes[i])) return undefined;
+
+  // the window's mentions
+  let weakFoundCount = prev.weakFoundCount;
+  for (let pi = from; pi < oldEnd; pi++) if (prev.weakFound[pi]) weakFoundCount--;
+  const memos: ArticleMemo[] = [];
+  for (let i = 0; i < winDatas.length; i++) {
+    const d = winDatas[i];
+    const a = scanParagraph(k, paragraphs[from + i].text, d, dict ? dictRaws(d, dict) : d.cands, winWeak[i]);
+    if (winWeak[i] && a.found !== undefined) weakFoundCount++;
+    memos.push(a);
+  }
+  if (weakFoundCount > 0 !== prev.aws) return undefined;
+  const winLists: (readonly Raw[])[] = [];
+  const winCks: (readonly string[] | undefined)[] = [];
+  for (let i = 0; i < memos.length; i++) {
+    listMentions(k, memos[i], winWeak[i], prev.aws);
+    winLists.push(memos[i].list);
+    winCks.push(memos[i].cks);
+  }
+  const weakPara = prev.weakPara.slice(0, from).concat(winWeak, prev.weakPara.slice(oldEnd));
+  const contexts = prev.contexts.slice(0, from).concat(winContexts, prev.contexts.slice(oldEnd));
+  const lists = prev.lists.slice(0, from).concat(winLists, prev.lists.slice(oldEnd));
+  const cks = prev.cks.slice(0, from).concat(winCks, prev.cks.slice(oldEnd));
+  const where: Where = { paragraphs, weakPara, contexts };
+
+  // the clusters the window's mentions belong to (before and after the edit) are made again
+  const touched = new Set<string>();
+  const addKeys = (list: readonly Raw[], ck: readonly string[] | undefined) => {
+    for (let j = 0; j < list.length; j++) touched.add(ck ? ck[j] : list[j].key);
+  };
+  for (let pi = from; pi < oldEnd; pi++) addKeys(prev.lists[pi], prev.cks[pi]);
+  for (let i = 0; i < winLists.length; i++) addKeys(winLists[i], winCks[i]);
+  const byKey = new Map<string, Cluster>();
+  for (const c of prev.order) if (touched.has(c.key)) byKey.set(c.key, c);
+  let teams = prev.teams;
+  const order: Cluster[] = [];
+  const remade: Cluster[] = [];
+  for (const key of touched) {
+    const old = byKey.get(key);
+    if (old && teamVote(old)) teams--;
+    const c: Cluster = { key, raws: [], pis: [], firstJ: -1, votes: [0, 0, 0], team: false, entities: EMPTY, bases: EMPTY };
+    let i = 0;
+    if (old) {
+      for (; i < old.raws.length && old.pis[i] < from; i++) {
+        c.raws.push(old.raws[i]);
+        c.pis.push(old.pis[i]);
+      }
+      if (i > 0) c.firstJ = old.firstJ;
+    }
+    for (let wi = 0; wi < winLists.length; wi++) {
+      const list = winLists[wi];
+      const ck = winCks[wi];
+      for (let j = 0; j < list.length; j++) {
+        if ((ck ? ck[j] : list[j].key) !== key) continue;
+        if (c.firstJ < 0) c.firstJ = j;
+        c.raws.push(list[j]);
+        c.pis.push(from + wi);
+      }
+    }
+    if (old) {
+      while (i < old.raws.length && old.pis[i] < oldEnd) i++;
+      for (; i < old.raws.length; i++) {
+        const pi = old.pis[i] + dp;
+        if (c.firstJ < 0) c.firstJ = lists[pi].indexOf(old.raws[i]);
+        c.raws.push(old.raws[i]);
+        c.pis.push(pi);
+      }
+    }
+    if (!c.raws.length) continue;
+    countVotes(c, weakPara);
+    if (teamVote(c)) teams++;
+    remade.push(c);
+  }
+  // the sports-report rule types every cluster: it must not change
+  if (teams >= 2 !== prev.teams >= 2) return undefined;
+  for (const c of remade) makeEntities(c, k, teams, where);
+
+  // the other clusters are moved
+  const oldAfter = oldEnd < oldN ? w.oldParagraphs[oldEnd].start : Infinity;
+  for (const old of prev.order) {
+    if (touched.has(old.key)) continue;
+    const moves = (dp !== 0 || w.shift !== 0) && old.pis[old.pis.length - 1] >= oldEnd;
+    const c: Cluster = {
+      key: old.key,
+      raws: old.raws,
+      pis: moves ? old.pis.map((pi) => (pi >= oldEnd ? pi + dp : pi)) : old.pis,
+      firstJ: old.firstJ,
+      votes: old.votes,
+      team: old.team,
+      entities: old.entities.map((e) => (moves ? movedEntity(e, oldEnd, oldAfter, dp, w.shift) : { ...e, quotes: [] })),
+      bases: old.bases,
+    };
+    order.push(c);
+  }
+  for (const c of remade) order.push(c);
+  order.sort((a, b) => a.pis[0] - b.pis[0] || a.firstJ - b.firstJ);
+  const entities = finishEntities(order);
+  const weakFound = new Uint8Array(n);
+  weakFound.set(prev.weakFound.subarray(0, from), 0);
+  for (let i = 0; i < memos.length; i++) weakFound[from + i] = winWeak[i] && memos[i].found !== undefined ? 1 : 0;
+  weakFound.set(prev.weakFound.subarray(oldEnd), newEnd);
+  const kinds = prev.kinds.slice(0, from).concat(winKinds, prev.kinds.slice(oldEnd));
+  states.set(entities, { knowledge: k, aws: prev.aws, weakFoundCount, weakFound, kinds, weakPara, contexts, lists, cks, order, teams });
+  return entities;
+}
+
+/** An entity whose mentions from paragraph `oldEnd` on moved by `shift` characters and `dp` paragraphs. */
+function movedEntity(e: Entity, oldEnd: number, oldAfter: number, dp: number, shift: number): Entity {
+  const mentions: Mention[] = new Array(e.mentions.length);
+  for (let i = 0; i < mentions.length; i++) {
+    const m = e.mentions[i];
+    if (m.paragraph < oldEnd) {
+      mentions[i] = m;
+      continue;
+    }
+    const out: Mention = { start: m.start + shift, end: m.end + shift, text: m.text, paragraph: m.paragraph + dp, context: m.context };
+    if (m.prefix) out.prefix = { start: m.prefix.start + shift, end: m.prefix.end + shift, text: m.prefix.text };
+    if (m.possessive) out.possessive = true;
+    mentions[i] = out;
+  }
+  return {
+    ...e,
+    mentions,
+    descriptions: e.descriptions.map((d) => (d.start >= oldAfter ? { start: d.start + shift, end: d.end + shift, text: d.text, kind: d.kind } : d)),
+    quotes: [],
+  };
 }

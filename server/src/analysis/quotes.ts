@@ -1,5 +1,5 @@
 import type { ArticleInput } from './article';
-import type { Entity, Finding, Fix, Mention, ParagraphAnalysis, ParagraphKind, Quote, QuoteKind, QuoteMarkToken, QuoteStyle, Span, Speaker, TextEdit } from './types';
+import type { Entity, Finding, Fix, Mention, ParagraphAnalysis, ParagraphKind, ParagraphSlice, Quote, QuoteKind, QuoteMarkToken, QuoteStyle, Span, Speaker, TextEdit } from './types';
 import {
   closerFor,
   glyphsMatch,
@@ -106,10 +106,138 @@ export function analyzeQuotes(input: ArticleInput, entities: Entity[]): { quotes
  */
 export function* analyzeQuotesSteps(input: ArticleInput, entities: Entity[], sliceMs = 4): Generator<void, { quotes: Quote[]; findings: Finding[] }, void> {
   try {
-    return yield* run(input, entities, new Slicer(sliceMs));
+    const r = yield* run(input, entities, new Slicer(sliceMs));
+    const findings = r.mixed ? [...r.findings, r.mixed].sort(byPosition) : r.findings;
+    states.set(r.quotes, { chainParas: r.chainParas, lastBefore: LastTable.of(r.lastBefore), lastEnd: r.lastAfter, genders: r.genders, vars: r.vars, kinds: r.kinds, blocked: r.blocked, findings, entities: signature(entities) });
+    return { quotes: r.quotes, findings };
   } catch {
     return { quotes: [], findings: [] };
   }
+}
+
+const byPosition = (a: Span, b: Span) => a.start - b.start || a.end - b.end;
+
+/** The speaker of the last quotation, carried from quotation to quotation (he/she in the next attribution). */
+type Last = { speaker: Speaker; para: number } | null;
+
+/** The paragraphs a run looks at: [from, to), the paragraph before `from` and the one at `to` having no quotation marks. */
+interface Range {
+  from: number;
+  to: number;
+  /** the speaker state before the range */
+  last: Last;
+}
+
+/** What one run of the quote pass found, and what it keeps to splice the next version. */
+interface RunResult {
+  quotes: Quote[];
+  /** the findings of the range, without the mixed-styles finding */
+  findings: Finding[];
+  /** the article's mixed-styles finding, if any */
+  mixed: Finding | undefined;
+  /** the first paragraph of each outermost quotation of the range in order, and the speaker state before it */
+  chainParas: number[];
+  lastBefore: Last[];
+  /** the speaker state after the range */
+  lastAfter: Last;
+  /** the gender of every person, as the pronoun rules read it */
+  genders: Map<string, 'male' | 'female' | null>;
+  /** each paragraph's pairing of its marks, and its kind */
+  vars: Variant[];
+  kinds: ParagraphKind[];
+  /** the article uses the block-quote convention (see blockMarkers) */
+  blocked: boolean;
+}
+
+/** What a run keeps of an article for splicing the next version, by the quotation list it made. */
+interface QuoteState {
+  chainParas: number[];
+  lastBefore: LastTable;
+  /** the speaker state after the last quotation */
+  lastEnd: Last;
+  genders: Map<string, 'male' | 'female' | null>;
+  vars: Variant[];
+  kinds: ParagraphKind[];
+  blocked: boolean;
+  findings: Finding[];
+  /** id, type and name of every entity, in order */
+  entities: string[];
+}
+
+const states = new WeakMap<Quote[], QuoteState>();
+
+/**
+ * Speaker states in flat arrays: a splice moves the thousands of states after an edit by
+ * adding to numbers, not by copying objects. `who` holds each speaker's words (its offsets
+ * are those of the arrays).
+ */
+class LastTable {
+  constructor(
+    readonly para: Int32Array,
+    readonly start: Int32Array,
+    readonly end: Int32Array,
+    readonly who: readonly (Speaker | null)[],
+  ) {}
+
+  static of(list: readonly Last[]): LastTable {
+    const n = list.length;
+    const t = new LastTable(new Int32Array(n), new Int32Array(n), new Int32Array(n), list.map((l) => l?.speaker ?? null));
+    list.forEach((l, i) => {
+      t.para[i] = l ? l.para : -1;
+      t.start[i] = l ? l.speaker.start : 0;
+      t.end[i] = l ? l.speaker.end : 0;
+    });
+    return t;
+  }
+
+  get length(): number {
+    return this.para.length;
+  }
+
+  get(i: number): Last {
+    const who = this.who[i];
+    return who && this.para[i] >= 0 ? { speaker: { ...who, start: this.start[i], end: this.end[i] }, para: this.para[i] } : null;
+  }
+
+  /**
+   * Entries [0, k) of this table, then `middle`, then entries [k2, length) of this table moved
+   * by the edit; undefined when one of those lies in the edited text.
+   */
+  splice(k: number, middle: LastTable, k2: number, mapPos: (x: number) => number, mapPara: (p: number) => number): LastTable | undefined {
+    const tail = this.length - k2;
+    const n = k + middle.length + tail;
+    const para = new Int32Array(n);
+    const start = new Int32Array(n);
+    const end = new Int32Array(n);
+    para.set(this.para.subarray(0, k), 0);
+    start.set(this.start.subarray(0, k), 0);
+    end.set(this.end.subarray(0, k), 0);
+    para.set(middle.para, k);
+    start.set(middle.start, k);
+    end.set(middle.end, k);
+    const at = k + middle.length;
+    for (let i = 0; i < tail; i++) {
+      const p = this.para[k2 + i];
+      if (p < 0) {
+        para[at + i] = -1;
+        continue;
+      }
+      const mp = mapPara(p);
+      const ms = mapPos(this.start[k2 + i]);
+      const me = mapPos(this.end[k2 + i]);
+      if (Number.isNaN(mp) || Number.isNaN(ms) || Number.isNaN(me)) return undefined;
+      para[at + i] = mp;
+      start[at + i] = ms;
+      end[at + i] = me;
+    }
+    return new LastTable(para, start, end, this.who.slice(0, k).concat(middle.who, this.who.slice(k2)));
+  }
+}
+
+function signature(entities: Entity[]): string[] {
+  const out: string[] = [];
+  for (const e of entities) out.push(e.id, e.type, e.name);
+  return out;
 }
 
 /** Tells a loop when to pause: after `ms` of work, looked at every CHECK_EVERY units. */
@@ -138,8 +266,21 @@ class Slicer {
 }
 const CHECK_EVERY = 64;
 
-function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<void, { quotes: Quote[]; findings: Finding[] }, void> {
-  const { text, paragraphs, analyses } = input;
+/** The first step of a run, over the whole article: each paragraph's pairing of its marks, given what comes before and after it. */
+interface Prepared {
+  kinds: ParagraphKind[];
+  starts: Int32Array;
+  ends: Int32Array;
+  tab: ParaTable;
+  block: Uint8Array | null;
+  /** the paragraphs that have quotation marks (the only ones most steps look at) */
+  marked: number[];
+  /** a quotation continues from the paragraph into the next */
+  continuesOut: Uint8Array;
+}
+
+function* prepareRun(input: ArticleInput, sl: Slicer): Generator<void, Prepared, void> {
+  const { paragraphs, analyses } = input;
   const n = paragraphs.length;
   const kinds = paragraphKinds(input.structure, n);
   const starts = new Int32Array(n);
@@ -196,13 +337,24 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
     continuing = cont;
   }
   rememberTable(analyses, tab);
+  return { kinds, starts, ends, tab, block, marked, continuesOut };
+}
+
+function* run(input: ArticleInput, entities: Entity[], sl: Slicer, range?: Range, prepared?: Prepared): Generator<void, RunResult, void> {
+  const { text, paragraphs, analyses } = input;
+  const n = paragraphs.length;
+  const rFrom = range ? range.from : 0;
+  const rTo = range ? range.to : n;
+  const { kinds, starts, ends, tab, block, marked, continuesOut } = prepared ?? (yield* prepareRun(input, sl));
+  const { pps, vars } = tab;
 
   // ---- 2. chains: one per quotation, linking the parts of multi-paragraph quotations
   const chains: Chain[] = [];
   const incomingChain: (Chain | undefined)[] = new Array(n);
   const junkUnclosed: [number, number][] = [];
   let open: Chain | undefined;
-  for (const i of marked) {
+  const inRange = range ? marked.filter((i) => i >= rFrom && i < rTo) : marked;
+  for (const i of inRange) {
     if (sl.due()) {
       yield;
       sl.reset();
@@ -249,7 +401,7 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
 
   // ---- 3. findings on marks
   const findings: Finding[] = [];
-  markFindings(marked, pps, vars, starts, incomingChain, findings, block);
+  markFindings(inRange, pps, vars, starts, incomingChain, findings, block);
   if (sl.due(CHECK_EVERY)) {
     yield;
     sl.reset();
@@ -287,7 +439,8 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
       fixes: [{ title: `Insert the closing mark ${closer}`, edits: [{ start: endAbs, end: endAbs, newText: closer }], preferred: true }],
     });
   }
-  mixedStyles(paragraphs, marked, pps, vars, kinds, starts, findings);
+  const mixedList: Finding[] = [];
+  mixedStyles(paragraphs, marked, pps, vars, kinds, starts, mixedList);
 
   // ---- 4. classification and attribution
   const mentions = new Mentions(entities, starts, ends, vars);
@@ -298,13 +451,17 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
     sl.reset();
   }
   const ctx: Ctx = { last: null, text, paragraphs, analyses, starts, ends, kinds, vars, mentions };
-  let last: { speaker: Speaker; para: number } | null = null;
+  let last: Last = range ? range.last : null;
+  const chainParas: number[] = [];
+  const lastBefore: Last[] = [];
   for (const c of chains) {
     if (sl.due()) {
       yield;
       sl.reset();
     }
     if (c.depth === 0) {
+      chainParas.push(c.paras[0]);
+      lastBefore.push(last);
       ctx.last = last;
       classifyAndAttribute(c, ctx, last);
       if (c.speaker && (c.kind === 'direct' || c.kind === 'partial')) last = { speaker: c.speaker, para: c.paras[c.paras.length - 1] };
@@ -390,8 +547,10 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer): Generator<vo
     }
   }
 
-  findings.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { quotes, findings };
+  findings.sort(byPosition);
+  const genders = new Map<string, 'male' | 'female' | null>();
+  for (const e of entities) if (e.type === 'person') genders.set(e.id, mentions.gender(e));
+  return { quotes, findings, mixed: mixedList[0], chainParas, lastBefore, lastAfter: last, genders, vars, kinds, blocked: !!block };
 }
 
 // ---------------------------------------------------------------------------
@@ -1587,4 +1746,216 @@ export function closingPoint(text: string, from: number, end: number): number {
     if (k === 0 || SUBJECT_STARTS.has(subject[0].toLowerCase()) || subject.every((w) => /^\p{Lu}/u.test(w))) return comma + 1;
   }
   return end;
+}
+
+// ---------------------------------------------------------------------------
+// Splicing: the quotations of an edited article from those of the version before
+// ---------------------------------------------------------------------------
+
+/** Where an edit changed the text and the paragraphs. */
+export interface QuoteWindow {
+  /** paragraphs [from, oldEnd) of the old version became [from, newEnd) of the new one */
+  from: number;
+  oldEnd: number;
+  newEnd: number;
+  /** the old text changed in [changeStart, changeOldEnd); what follows moved by `shift` */
+  changeStart: number;
+  changeOldEnd: number;
+  shift: number;
+  oldParagraphs: readonly ParagraphSlice[];
+}
+
+/**
+ * How far back the pronoun rules look (resolvePronoun gives up 6000 characters before the
+ * pronoun): a quotation starting this far after a change reads nothing the change touched.
+ */
+const LOOKBACK = 6500;
+
+/**
+ * The quotations and findings of an edited article from those of the version before, when
+ * the entities are those of the version before except in the edited paragraphs (as
+ * spliceEntities makes them). Only the paragraphs around the change are run again: from
+ * after a paragraph without quotation marks before it, to a paragraph without quotation
+ * marks far enough after it that the pronoun rules of later quotations cannot see it, and
+ * where the speaker carried from quotation to quotation is again the old one. The rest is
+ * moved. Equals analyzeQuotes on the new input; undefined when it cannot tell (the caller
+ * runs the whole pass).
+ */
+export function spliceQuotes(prevQuotes: Quote[], input: ArticleInput, entities: Entity[], w: QuoteWindow): { quotes: Quote[]; findings: Finding[] } | undefined {
+  const prev = states.get(prevQuotes);
+  if (!prev) return undefined;
+  const n = input.paragraphs.length;
+  const oldN = w.oldParagraphs.length;
+  const dp = w.newEnd - w.oldEnd;
+  if (prev.vars.length !== oldN || n !== oldN + dp || prev.blocked) return undefined;
+  const sig = signature(entities);
+  if (sig.length !== prev.entities.length || sig.some((x, i) => x !== prev.entities[i])) return undefined;
+  const sl = new Slicer(Infinity);
+  const P = runToEnd(prepareRun(input, sl));
+  if (P.block) return undefined;
+
+  // the paragraphs the edit changed: the window, and those whose pairing or kind changed with it
+  let cFrom = w.from;
+  let cTo = w.newEnd;
+  const vars = P.tab.vars;
+  for (let i = 0; i < n; i++) {
+    if (i >= w.from && i < w.newEnd) continue;
+    const j = i < w.from ? i : i - dp;
+    if (vars[i] !== prev.vars[j] || P.kinds[i] !== prev.kinds[j]) {
+      if (i < cFrom) cFrom = i;
+      if (i + 1 > cTo) cTo = i + 1;
+    }
+  }
+  const fl = P.tab.fl;
+  let u = cFrom - 2;
+  while (u >= 0 && fl[u] & F_MARKS) u--;
+  const from = u + 1;
+  const changedEnd = cTo > 0 ? P.ends[cTo - 1] : 0;
+  const k = lowerBound(prev.chainParas, from);
+  const entry = k < prev.chainParas.length ? prev.lastBefore.get(k) : prev.lastEnd;
+
+  const mapPos = (x: number) => (x < w.changeStart ? x : x >= w.changeOldEnd ? x + w.shift : NaN);
+  const mapPara = (p: number) => (p < w.from ? p : p >= w.oldEnd ? p + dp : NaN);
+  const mapLast = (l: Last): Last => (l ? { speaker: { ...l.speaker, start: mapPos(l.speaker.start), end: mapPos(l.speaker.end) }, para: mapPara(l.para) } : null);
+
+  let extra = 0;
+  for (let attempt = 0; attempt < 3; attempt++, extra = extra * 4 + 16) {
+    // the end: a paragraph without marks far enough after the change
+    let to = cTo + 1 + extra;
+    while (to < n && (P.starts[to] < changedEnd + LOOKBACK || fl[to] & F_MARKS)) to++;
+    if (to > n) to = n;
+    const R = runToEnd(run(input, entities, sl, { from, to, last: entry }, P));
+    for (const [id, g] of R.genders) if (prev.genders.get(id) !== g) return undefined;
+    const oldTo = to - dp;
+    const k2 = lowerBound(prev.chainParas, oldTo);
+    const after = k2 < prev.chainParas.length;
+    if (after && !sameLast(R.lastAfter, mapLast(prev.lastBefore.get(k2)))) {
+      if (to >= n) return undefined;
+      continue;
+    }
+    return splice(prevQuotes, prev, R, w, from, to, k, k2, mapPos, mapPara, mapLast, P);
+  }
+  return undefined;
+}
+
+function splice(
+  prevQuotes: Quote[],
+  prev: QuoteState,
+  R: RunResult,
+  w: QuoteWindow,
+  from: number,
+  to: number,
+  k: number,
+  k2: number,
+  mapPos: (x: number) => number,
+  mapPara: (p: number) => number,
+  mapLast: (l: Last) => Last,
+  P: Prepared,
+): { quotes: Quote[]; findings: Finding[] } | undefined {
+  const dp = w.newEnd - w.oldEnd;
+  const oldTo = to - dp;
+  const n = P.starts.length;
+  const ok = (x: number) => !Number.isNaN(x);
+  const mapSpan = (x: Span): Span => ({ start: mapPos(x.start), end: mapPos(x.end) });
+
+  // quotations before the range are kept, those after it move
+  const quotes = prevQuotes.slice(0, firstQuoteFrom(prevQuotes, from));
+  for (const q of R.quotes) quotes.push(q);
+  for (let i = firstQuoteFrom(prevQuotes, oldTo); i < prevQuotes.length; i++) {
+    const q = prevQuotes[i];
+    const sp = q.speaker;
+    const cue = q.cue;
+    const moved: Quote = {
+      start: mapPos(q.start),
+      end: mapPos(q.end),
+      text: q.text,
+      parts: q.parts.map(mapSpan),
+      inner: q.inner.map(mapSpan),
+      kind: q.kind,
+      style: q.style,
+      depth: q.depth,
+      speaker: sp && { start: mapPos(sp.start), end: mapPos(sp.end), text: sp.text, name: sp.name, entity: sp.entity, via: sp.via },
+      cue: cue && { start: mapPos(cue.start), end: mapPos(cue.end), text: cue.text },
+      paragraphs: q.paragraphs.map(mapPara),
+    };
+    if (!ok(moved.start) || !ok(moved.end) || !moved.parts.every((x) => ok(x.start) && ok(x.end)) || !moved.paragraphs.every(ok)) return undefined;
+    if (moved.speaker && !(ok(moved.speaker.start) && ok(moved.speaker.end))) return undefined;
+    if (moved.cue && !(ok(moved.cue.start) && ok(moved.cue.end))) return undefined;
+    quotes.push(moved);
+  }
+
+  // findings: those of the range are new, the mixed-styles finding is the article's
+  const rangeStart = P.starts[from];
+  const oldAfter = oldTo < w.oldParagraphs.length ? w.oldParagraphs[oldTo].start : Infinity;
+  const findings: Finding[] = [];
+  for (const f of prev.findings) {
+    if (f.code === 'mixed-quote-styles') continue;
+    if (f.start < rangeStart) findings.push(f);
+    else if (f.start >= oldAfter) {
+      const moved: Finding = { ...f, ...mapSpan(f) };
+      if (f.related) moved.related = f.related.map((r) => ({ span: mapSpan(r.span), message: r.message }));
+      if (f.fixes) moved.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, ...mapSpan(e) })) }));
+      const spans = [moved, ...(moved.related ?? []).map((r) => r.span), ...(moved.fixes ?? []).flatMap((x) => x.edits)];
+      if (!spans.every((x) => ok(x.start) && ok(x.end))) return undefined;
+      findings.push(moved);
+    }
+  }
+  for (const f of R.findings) findings.push(f);
+  if (R.mixed) findings.push(R.mixed);
+  findings.sort(byPosition);
+
+  const lastBefore = prev.lastBefore.splice(k, LastTable.of(R.lastBefore), k2, mapPos, mapPara);
+  if (!lastBefore) return undefined;
+  const lastEnd = k2 < prev.chainParas.length ? mapLast(prev.lastEnd) : R.lastAfter;
+  if (lastEnd && !(ok(lastEnd.para) && ok(lastEnd.speaker.start))) return undefined;
+  states.set(quotes, {
+    chainParas: prev.chainParas.slice(0, k).concat(R.chainParas, prev.chainParas.slice(k2).map((p) => p + dp)),
+    lastBefore,
+    lastEnd,
+    genders: R.genders,
+    vars: R.vars,
+    kinds: R.kinds,
+    blocked: false,
+    findings,
+    entities: prev.entities,
+  });
+  void n;
+  return { quotes, findings };
+}
+
+/** The first quotation whose first paragraph is at or after p (quotations are in paragraph order). */
+function firstQuoteFrom(quotes: readonly Quote[], p: number): number {
+  let lo = 0;
+  let hi = quotes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (quotes[mid].paragraphs[0] < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function sameLast(a: Last, b: Last): boolean {
+  if (!a || !b) return a === b;
+  const x = a.speaker;
+  const y = b.speaker;
+  return a.para === b.para && x.start === y.start && x.end === y.end && x.text === y.text && x.name === y.name && x.entity === y.entity && x.via === y.via;
+}
+
+function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }

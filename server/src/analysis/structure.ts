@@ -280,7 +280,129 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
 
   structure.paragraphs = slices.map((s, i) => new ArticleParagraph(i, s.start, s.end, kinds[i], analyses[i]?.nlp.sentences ?? []));
   structure.boilerplate = mergeBoilerplate(text, structure.paragraphs, boilerplateKind);
+  normals.set(structure, normal);
   return structure;
+}
+
+/** The paragraph hashes of a structure (kept for splicing the next version). */
+const normals = new WeakMap<Structure, Float64Array>();
+
+/** A splice never touches the paragraphs where the headline, byline and dateline are looked for. */
+const SPLICE_FROM = 8;
+
+/**
+ * The structure of an edited article from the structure of the version before, when the
+ * edit replaced paragraphs [from, oldEnd) of the old version by [from, newEnd) of the new
+ * one (the others are the same texts, those after moved by `shift` characters). Equals
+ * detectStructure on the new version; undefined when the edit may change what the rules
+ * that look at the whole article decide (headline, byline, dateline and credit line,
+ * boilerplate blocks, lines repeated elsewhere), so the caller detects it afresh.
+ * Only the edited paragraphs and the subhead rule's neighbours are looked at.
+ */
+export function spliceStructure(
+  prev: Structure,
+  text: string,
+  slices: ParagraphSlice[],
+  analyses: ParagraphAnalysis[],
+  from: number,
+  oldEnd: number,
+  newEnd: number,
+  shift: number,
+): Structure | undefined {
+  const oldN = prev.paragraphs.length;
+  const n = slices.length;
+  const dp = newEnd - oldEnd;
+  const prevNormal = normals.get(prev);
+  if (!prevNormal || prevNormal.length !== oldN || n !== oldN + dp || from < SPLICE_FROM || oldEnd >= oldN) return undefined;
+  const oldKinds = paragraphKinds(prev, oldN);
+  // the old window, the paragraph before it and the one after it are ordinary paragraphs: no
+  // boilerplate block, related-articles run or credit line starts, ends or lies there
+  for (let i = from - 1; i <= oldEnd; i++) if (oldKinds[i] !== 'body' && oldKinds[i] !== 'subhead') return undefined;
+  // no paragraph of the window (old or new) is furniture, a copy of the headline, or a line repeated elsewhere
+  const normal = new Float64Array(n);
+  normal.set(prevNormal.subarray(0, from), 0);
+  normal.set(prevNormal.subarray(oldEnd), newEnd);
+  const bare = prev.headline ? hash53(normalize(prev.headline.text)) : NaN;
+  const windowShapes: Shape[] = [];
+  for (let i = from; i < newEnd; i++) {
+    const sh = shapeOf(slices[i].text, analyses[i]);
+    if (sh.furniture || sh.normal === bare || (prev.headline && sh.normal === normal[0])) return undefined;
+    normal[i] = sh.normal;
+    windowShapes.push(sh);
+  }
+  if (!uniqueIn(normal, from, newEnd) || !uniqueIn(prevNormal, from, oldEnd)) return undefined;
+
+  // the subhead rule, from the paragraph before the window until the kinds agree with the old ones again
+  const kinds: ParagraphKind[] = new Array(n);
+  for (let i = 0; i < from; i++) kinds[i] = oldKinds[i];
+  for (let i = newEnd; i < n; i++) kinds[i] = oldKinds[i - dp];
+  const before = (i: number): ParagraphKind => {
+    // the kind before the subhead rule ran (it makes subheads of body paragraphs only)
+    const k = i < from ? oldKinds[i] : i < newEnd ? 'body' : i < n ? oldKinds[i - dp] : 'body';
+    return k === 'subhead' ? 'body' : k;
+  };
+  // each subhead paragraph has its section, in order
+  const oldSection: (TextSpan | undefined)[] = new Array(oldN);
+  for (let k = 0, si = 0; k < oldN && si < prev.sections.length; k++) if (oldKinds[k] === 'subhead') oldSection[k] = prev.sections[si++];
+  const sections: TextSpan[] = [];
+  for (let k = 0; k < from - 1; k++) if (oldKinds[k] === 'subhead' && oldSection[k]) sections.push(oldSection[k] as TextSpan);
+  let i = from - 1;
+  for (; i < n; i++) {
+    let kind = before(i);
+    const s = slices[i];
+    if (kind === 'body') {
+      const shape = i >= from && i < newEnd ? windowShapes[i - from] : shapeOf(s.text, analyses[i]);
+      const between = kinds[i - 1] === 'body' && (i + 1 < n ? before(i + 1) : undefined) === 'body';
+      if (shape.heading || (between && shape.subheadLike)) {
+        kind = 'subhead';
+        sections.push(span(text, s.start + (shape.heading ? s.text.indexOf(' ') + 1 : 0), s.end));
+      }
+    }
+    kinds[i] = kind;
+    // from here on every paragraph's inputs to the rule are the old ones
+    if (i >= newEnd && kind === oldKinds[i - dp]) break;
+  }
+  for (let k = i + 1; k < n; k++) {
+    const x = oldSection[k - dp];
+    if (kinds[k] === 'subhead' && x) sections.push({ start: x.start + shift, end: x.end + shift, text: x.text });
+  }
+  const structure: Structure = {
+    headline: prev.headline,
+    dateline: prev.dateline,
+    byline: prev.byline && prev.byline.start >= prev.paragraphs[oldEnd].start ? moved(prev.byline, shift) : prev.byline,
+    sections,
+    paragraphs: new Array(n),
+    boilerplate: [],
+  };
+  for (let k = 0; k < n; k++) {
+    const old = k < from - 1 ? prev.paragraphs[k] : undefined;
+    structure.paragraphs[k] =
+      old && old.kind === kinds[k] ? old : new ArticleParagraph(k, slices[k].start, slices[k].end, kinds[k], analyses[k]?.nlp.sentences ?? []);
+  }
+  const firstAfter = prev.paragraphs[oldEnd].start;
+  for (const b of prev.boilerplate) {
+    if (b.start < firstAfter) structure.boilerplate.push(b);
+    else structure.boilerplate.push({ start: b.start + shift, end: b.end + shift, text: b.text, kind: b.kind, paragraphs: b.paragraphs.map((p) => p + dp) });
+  }
+  normals.set(structure, normal);
+  kindLists.set(structure, kinds);
+  return structure;
+}
+
+/** Each hash of list[from, to) occurs once in the whole list. */
+function uniqueIn(list: Float64Array, from: number, to: number): boolean {
+  if (to <= from) return true;
+  const mine = new Set<number>();
+  for (let i = from; i < to; i++) {
+    if (mine.has(list[i])) return false;
+    mine.add(list[i]);
+  }
+  for (let i = 0; i < list.length; i++) if ((i < from || i >= to) && mine.has(list[i])) return false;
+  return true;
+}
+
+function moved<T extends TextSpan>(x: T & { authors: TextSpan[] }, shift: number): T & { authors: TextSpan[] } {
+  return { ...x, start: x.start + shift, end: x.end + shift, authors: x.authors.map((a) => ({ start: a.start + shift, end: a.end + shift, text: a.text })) };
 }
 
 const kindLists = new WeakMap<Structure, ParagraphKind[]>();
