@@ -119,6 +119,8 @@ interface ParaData {
   scanAlt: readonly (string | undefined)[] | undefined;
   /** the candidates with the team dictionary applied, for that dictionary */
   dictRaws?: { dict: Dictionary; list: readonly Raw[] };
+  /** the candidates' votes (see votesOf), for a reading and a dictionary */
+  votes?: { weak: boolean; dict: Dictionary | undefined; list: readonly unknown[] };
 }
 
 /** What a paragraph contributes to an article pass once the article's knowledge is applied. */
@@ -398,12 +400,6 @@ interface Pass {
   /** per paragraph: headline style (ParaData.titleCase) */
   titleCase: readonly boolean[];
   dict: Dictionary | undefined;
-  /** votes: per paragraph offsets into the vote arrays (length n + 1) */
-  vOff: number[];
-  vKey: string[];
-  vType: EntityType[];
-  vW: number[];
-  vWords: (readonly string[])[];
   /** the knowledge version the mentions were made under, and anyWeakScanned */
   version: number;
   aws: boolean;
@@ -476,134 +472,27 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
   const weakPara: boolean[] = new Array(n);
   const contexts: Context[] = new Array(n);
   const bases: (readonly Raw[])[] = new Array(n);
-  const vOff: number[] = [0];
-  const vKey: string[] = [];
-  const vType: EntityType[] = [];
-  const vW: number[] = [];
-  const vWords: (readonly string[])[] = [];
+  const voteLists: (readonly unknown[])[] = new Array(n);
   for (let pi = 0; pi < n; pi++) {
     const kind = kinds[pi] ?? 'body';
     contexts[pi] = CONTEXT[kind] ?? 'body';
     const pj = prevIndex(pi);
-    if (prev && pj >= 0) {
-      datas[pi] = prev.datas[pj];
-      const tc = prev.titleCase[pj];
-      titleCase[pi] = tc;
-      weakPara[pi] = kind === 'headline' || kind === 'boilerplate' || tc;
-      const s = prev.vOff[pj];
-      const e = prev.vOff[pj + 1];
-      for (let i = s; i < e; i++) {
-        vKey.push(prev.vKey[i]);
-        vType.push(prev.vType[i]);
-        vW.push(prev.vW[i]);
-        vWords.push(prev.vWords[i]);
-      }
-      vOff.push(vKey.length);
-      work += 1 + ((e - s) >> 3);
-    } else {
-      const p = paragraphs[pi];
-      const d = paraData(analyses[pi], p.text);
-      datas[pi] = d;
-      titleCase[pi] = d.titleCase;
-      // a subhead in sentence case (a results line, a short label) is read like the body
-      const weak = kind === 'headline' || kind === 'boilerplate' || d.titleCase;
-      weakPara[pi] = weak;
-      const list = dict ? dictRaws(d, dict) : d.cands;
-      bases[pi] = list;
-      for (let i = 0; i < list.length; i++) {
-        const r = list[i];
-        if (!r.type) continue;
-        if (weak ? r.confidence < 0.9 : r.confidence < 0.45) continue;
-        vKey.push(r.key);
-        vType.push(r.type);
-        vW.push(r.confidence * (r.c?.nc.source === 'team' ? TEAM_WEIGHT : 1));
-        vWords.push(r.words);
-      }
-      vOff.push(vKey.length);
-      work += 1 + list.length;
-    }
+    const d = prev && pj >= 0 ? prev.datas[pj] : paraData(analyses[pi], paragraphs[pi].text);
+    datas[pi] = d;
+    titleCase[pi] = d.titleCase;
+    // a subhead in sentence case (a results line, a short label) is read like the body
+    const weak = kind === 'headline' || kind === 'boilerplate' || d.titleCase;
+    weakPara[pi] = weak;
+    voteLists[pi] = votesOf(d, weak, dict);
+    work += 1 + (voteLists[pi].length >> 2);
     if (work >= SLICE) {
       work = 0;
       yield;
     }
   }
-  const votes = new Map<string, Votes>();
-  const vote = (key: string, type: EntityType, w: number) => {
-    let m = votes.get(key);
-    if (!m) votes.set(key, (m = { types: [], weights: [] }));
-    const i = m.types.indexOf(type);
-    if (i < 0) {
-      m.types.push(type);
-      m.weights.push(0 + w);
-    } else m.weights[i] += w;
-  };
-  const known = new Map<string, readonly string[]>(); // key → words (display form)
-  for (let i = 0; i < vKey.length; i++) {
-    const key = vKey[i];
-    vote(key, vType[i], vW[i]);
-    if (!known.has(key)) known.set(key, vWords[i]);
-    if (++work >= SLICE) {
-      work = 0;
-      yield;
-    }
-  }
-  if (dict) for (const [k, t] of dict.types) if (!known.has(k)) vote(k, t, 1);
-  const typeOf = (key: string): EntityType | undefined => {
-    const m = votes.get(key);
-    if (!m) return undefined;
-    let best: EntityType | undefined;
-    let bw = 0;
-    const { types, weights } = m;
-    for (let i = 0; i < types.length; i++) if (weights[i] > bw) (best = types[i]), (bw = weights[i]);
-    return best;
-  };
-
-  // surnames of multi-word people → their full-name key
-  const surname = new Map<string, string>();
-  const fullByCore = new Map<string, string>();
-  for (const [key, ws] of known) {
-    if (ws.length < 2 || typeOf(key) !== 'person') continue;
-    const last = normalizeName(ws[ws.length - 1]);
-    const prevKey = surname.get(last);
-    if (prevKey === undefined || (known.get(prevKey)?.length ?? 0) < ws.length) surname.set(last, key);
-    const core = coreKey(ws);
-    const had = fullByCore.get(core);
-    if (!had || (known.get(had)?.length ?? 0) < ws.length) fullByCore.set(core, key);
-  }
-  for (const s of surname.keys()) if (!votes.has(s)) vote(s, 'person', 0.5);
-
-  // "Cofinec S.A." → "Cofinec", "Magna International Inc" → "Magna International": the name without its legal form
-  // ("Mercantile Bancorp Inc." → "Mercantile Bancorp" → "Mercantile": each shorter form names the company)
-  const orgStem = new Map<string, string>();
-  const orgStemWords = new Map<string, readonly string[]>();
-  for (const [key, ws] of known) {
-    if (ws.length < 2 || !CORPORATE.test(ws[ws.length - 1]) || typeOf(key) !== 'organization') continue;
-    let stemWords = ws.slice(0, -1).map((w, i, a) => (i === a.length - 1 ? w.replace(/,$/, '') : w));
-    for (let depth = 0; depth < 2 && stemWords.length; depth++) {
-      const stem = normalizeName(stemWords.join(' '));
-      if (!stem || surname.has(stem) || orgStem.has(stem) || (votes.has(stem) && typeOf(stem) !== 'organization')) break;
-      if (depth > 0 && (stemWords.length > 1 ? false : !/^\p{Lu}/u.test(stemWords[0]) || stemWords[0].length < 4)) break;
-      orgStem.set(stem, key);
-      orgStemWords.set(stem, stemWords);
-      if (!votes.has(stem)) vote(stem, 'organization', 0.5);
-      const last = stemWords[stemWords.length - 1];
-      if (stemWords.length < 2 || !GENERIC_CORP.test(last)) break;
-      stemWords = stemWords.slice(0, -1);
-    }
-  }
-
-  // the article's knowledge, summarised: unchanged since the last pass → the paragraphs' memos hold
-  const state: unknown[] = [];
-  for (const key of votes.keys()) state.push(key, typeOf(key));
-  state.push(known.size);
-  for (const [key, ws] of known) {
-    state.push(key, ws.length);
-    for (const w of ws) state.push(w);
-  }
-  const version = stateVersion(state, dict);
+  const knowledge = makeKnowledge(voteLists, dict);
+  const { version } = knowledge;
   yield;
-
-  const knowledge: Knowledge = { dict, version, votes, typeOf, known, surname, fullByCore, orgStem, orgStemWords, droppedAny: !!dict?.notEntities.size };
 
   // 3. keep weak-paragraph candidates only when the body knows them (or the evidence is very strong)
   // 4. document-level consistency: find known names wherever they occur
@@ -722,11 +611,6 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
     datas,
     titleCase,
     dict,
-    vOff,
-    vKey,
-    vType,
-    vW,
-    vWords,
     version,
     aws: anyWeakScanned,
     weakFound,
@@ -810,7 +694,7 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
   }
   let weakFoundCount = 0;
   for (let pi = 0; pi < n; pi++) if (weakFound[pi]) weakFoundCount++;
-  states.set(entities, { knowledge, aws: anyWeakScanned, weakFoundCount, weakFound: Uint8Array.from(weakFound, (x) => (x ? 1 : 0)), kinds, weakPara, contexts, lists, cks, order, teams });
+  states.set(entities, { knowledge, voteLists, aws: anyWeakScanned, weakFoundCount, weakFound: Uint8Array.from(weakFound, (x) => (x ? 1 : 0)), kinds, weakPara, contexts, lists, cks, order, teams });
   return entities;
 }
 
@@ -822,6 +706,8 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
 interface Knowledge {
   dict: Dictionary | undefined;
   version: number;
+  /** the knowledge as a list of keys, types and words (see makeKnowledge) */
+  state: readonly unknown[];
   votes: Map<string, Votes>;
   typeOf(key: string): EntityType | undefined;
   known: Map<string, readonly string[]>;
@@ -906,15 +792,124 @@ function clusterKey(k: Knowledge, r: Raw): string {
   return key;
 }
 
-/** The votes of a paragraph's candidates for what their names are (what the article's knowledge is made of). */
-function votesOf(d: ParaData, weak: boolean, dict: Dictionary | undefined, out: unknown[]): void {
+/**
+ * The votes of a paragraph's candidates for what their names are (what the article's
+ * knowledge is made of), as key, type, weight and words, four entries per vote; memoised.
+ */
+function votesOf(d: ParaData, weak: boolean, dict: Dictionary | undefined): readonly unknown[] {
+  const memo = d.votes;
+  if (memo && memo.weak === weak && memo.dict === dict) return memo.list;
   const list = dict ? dictRaws(d, dict) : d.cands;
+  const out: unknown[] = [];
   for (let i = 0; i < list.length; i++) {
     const r = list[i];
     if (!r.type) continue;
     if (weak ? r.confidence < 0.9 : r.confidence < 0.45) continue;
-    out.push(r.key, r.type, r.confidence * (r.c?.nc.source === 'team' ? TEAM_WEIGHT : 1), r.words.join(' '));
+    out.push(r.key, r.type, r.confidence * (r.c?.nc.source === 'team' ? TEAM_WEIGHT : 1), r.words);
   }
+  const frozen = out.length ? out : EMPTY;
+  d.votes = { weak, dict, list: frozen };
+  return frozen;
+}
+
+/** Two vote lists say the same (words compared by content). */
+function sameVotes(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 4) {
+    if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) return false;
+    const x = a[i + 3] as readonly string[];
+    const y = b[i + 3] as readonly string[];
+    if (x !== y && (x.length !== y.length || x.some((w, k) => w !== y[k]))) return false;
+  }
+  return true;
+}
+
+/** The article's knowledge from every paragraph's votes, in text order, and the team's dictionary. */
+function makeKnowledge(voteLists: readonly (readonly unknown[])[], dict: Dictionary | undefined, version?: number): Knowledge {
+  const votes = new Map<string, Votes>();
+  const vote = (key: string, type: EntityType, w: number) => {
+    let m = votes.get(key);
+    if (!m) votes.set(key, (m = { types: [], weights: [] }));
+    const i = m.types.indexOf(type);
+    if (i < 0) {
+      m.types.push(type);
+      m.weights.push(0 + w);
+    } else m.weights[i] += w;
+  };
+  const known = new Map<string, readonly string[]>(); // key → words (display form)
+  for (const list of voteLists) {
+    for (let i = 0; i < list.length; i += 4) {
+      const key = list[i] as string;
+      vote(key, list[i + 1] as EntityType, list[i + 2] as number);
+      if (!known.has(key)) known.set(key, list[i + 3] as readonly string[]);
+    }
+  }
+  if (dict) for (const [k, t] of dict.types) if (!known.has(k)) vote(k, t, 1);
+  const typeOf = (key: string): EntityType | undefined => {
+    const m = votes.get(key);
+    if (!m) return undefined;
+    let best: EntityType | undefined;
+    let bw = 0;
+    const { types, weights } = m;
+    for (let i = 0; i < types.length; i++) if (weights[i] > bw) (best = types[i]), (bw = weights[i]);
+    return best;
+  };
+
+  // surnames of multi-word people → their full-name key
+  const surname = new Map<string, string>();
+  const fullByCore = new Map<string, string>();
+  for (const [key, ws] of known) {
+    if (ws.length < 2 || typeOf(key) !== 'person') continue;
+    const last = normalizeName(ws[ws.length - 1]);
+    const prevKey = surname.get(last);
+    if (prevKey === undefined || (known.get(prevKey)?.length ?? 0) < ws.length) surname.set(last, key);
+    const core = coreKey(ws);
+    const had = fullByCore.get(core);
+    if (!had || (known.get(had)?.length ?? 0) < ws.length) fullByCore.set(core, key);
+  }
+  for (const s of surname.keys()) if (!votes.has(s)) vote(s, 'person', 0.5);
+
+  // "Cofinec S.A." → "Cofinec", "Magna International Inc" → "Magna International": the name without its legal form
+  // ("Mercantile Bancorp Inc." → "Mercantile Bancorp" → "Mercantile": each shorter form names the company)
+  const orgStem = new Map<string, string>();
+  const orgStemWords = new Map<string, readonly string[]>();
+  for (const [key, ws] of known) {
+    if (ws.length < 2 || !CORPORATE.test(ws[ws.length - 1]) || typeOf(key) !== 'organization') continue;
+    let stemWords = ws.slice(0, -1).map((w, i, a) => (i === a.length - 1 ? w.replace(/,$/, '') : w));
+    for (let depth = 0; depth < 2 && stemWords.length; depth++) {
+      const stem = normalizeName(stemWords.join(' '));
+      if (!stem || surname.has(stem) || orgStem.has(stem) || (votes.has(stem) && typeOf(stem) !== 'organization')) break;
+      if (depth > 0 && (stemWords.length > 1 ? false : !/^\p{Lu}/u.test(stemWords[0]) || stemWords[0].length < 4)) break;
+      orgStem.set(stem, key);
+      orgStemWords.set(stem, stemWords);
+      if (!votes.has(stem)) vote(stem, 'organization', 0.5);
+      const last = stemWords[stemWords.length - 1];
+      if (stemWords.length < 2 || !GENERIC_CORP.test(last)) break;
+      stemWords = stemWords.slice(0, -1);
+    }
+  }
+
+  // the knowledge, summarised: equal summaries, equal knowledge (the paragraphs' memos hold)
+  const state: unknown[] = [];
+  for (const key of votes.keys()) state.push(key, typeOf(key));
+  state.push(known.size);
+  for (const [key, ws] of known) {
+    state.push(key, ws.length);
+    for (const w of ws) state.push(w);
+  }
+  return {
+    dict,
+    version: version ?? stateVersion(state, dict),
+    state,
+    votes,
+    typeOf,
+    known,
+    surname,
+    fullByCore,
+    orgStem,
+    orgStemWords,
+    droppedAny: !!dict?.notEntities.size,
+  };
 }
 
 /** One cluster of mentions (one cluster key) and the entities made of it. */
@@ -1299,6 +1294,8 @@ function fill(type: EntityType, raws: readonly Raw[], pis: readonly number[], wh
 /** What an entity pass keeps to splice the next version of the same document. */
 interface EntityState {
   knowledge: Knowledge;
+  /** each paragraph's votes (see votesOf) */
+  voteLists: readonly (readonly unknown[])[];
   aws: boolean;
   weakFoundCount: number;
   weakFound: Uint8Array;
@@ -1378,12 +1375,16 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
     winContexts.push(CONTEXT[kind] ?? 'body');
     winDatas.push(d);
   }
-  // the knowledge holds when the window votes exactly as it did
-  const oldVotes: unknown[] = [];
-  const newVotes: unknown[] = [];
-  for (let pi = from; pi < oldEnd; pi++) votesOf(paraData(w.oldAnalyses[pi], w.oldParagraphs[pi].text), prev.weakPara[pi], dict, oldVotes);
-  for (let i = 0; i < winDatas.length; i++) votesOf(winDatas[i], winWeak[i], dict, newVotes);
-  if (oldVotes.length !== newVotes.length || oldVotes.some((x, i) => x !== newVotes[i])) return undefined;
+  // the knowledge holds when the window votes as it did, or when the votes of the whole
+  // article still say the same (a vote fewer for a name that has others)
+  const winVotes = winDatas.map((d, i) => votesOf(d, winWeak[i], dict));
+  let same = oldEnd - from === winVotes.length;
+  for (let i = 0; same && i < winVotes.length; i++) same = sameVotes(prev.voteLists[from + i], winVotes[i]);
+  const voteLists = prev.voteLists.slice(0, from).concat(winVotes, prev.voteLists.slice(oldEnd));
+  if (!same) {
+    const state = makeKnowledge(voteLists, dict, k.version).state;
+    if (state.length !== k.state.length || state.some((x, i) => x !== k.state[i])) return undefined;
+  }
 
   // the window's mentions
   let weakFoundCount = prev.weakFoundCount;
@@ -1486,7 +1487,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   for (let i = 0; i < memos.length; i++) weakFound[from + i] = winWeak[i] && memos[i].found !== undefined ? 1 : 0;
   weakFound.set(prev.weakFound.subarray(oldEnd), newEnd);
   const kinds = prev.kinds.slice(0, from).concat(winKinds, prev.kinds.slice(oldEnd));
-  states.set(entities, { knowledge: k, aws: prev.aws, weakFoundCount, weakFound, kinds, weakPara, contexts, lists, cks, order, teams });
+  states.set(entities, { knowledge: k, voteLists, aws: prev.aws, weakFoundCount, weakFound, kinds, weakPara, contexts, lists, cks, order, teams });
   return entities;
 }
 

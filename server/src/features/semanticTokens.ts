@@ -19,28 +19,38 @@ const DECLARATION = 1 << tokenModifiers.indexOf('declaration');
  */
 function encode(doc: OffsetDocument, article: Article, start: number, end: number): number[] {
   const { mentions, owners } = articleIndex(article);
-  const text = article.text;
-  const data: number[] = [];
+  const first = firstEndingAfter(mentions, start);
+  let last = first;
+  while (last < mentions.length && mentions[last].start < end) last++;
+  // one token per mention but for the rare name broken over lines: the list is made at its size once
+  const data: number[] = new Array((last - first) * 5);
+  let k = 0;
   let prevLine = 0;
   let prevChar = 0;
-  for (let i = firstEndingAfter(mentions, start); i < mentions.length && mentions[i].start < end; i++) {
+  for (let i = first; i < last; i++) {
     const m = mentions[i];
     const entity = owners[i];
     const type = tokenTypes.indexOf(entity.type);
     const modifiers = entity.mentions[entity.declaration] === m ? DECLARATION : 0;
-    let from = m.start;
-    for (let k = m.start; k <= m.end; k++) {
-      const c = k === m.end ? -1 : text.charCodeAt(k);
+    const t = m.text;
+    let from = 0;
+    for (let j = 0; j <= t.length; j++) {
+      const c = j === t.length ? -1 : t.charCodeAt(j);
       if (c !== -1 && c !== 10 && c !== 13) continue;
-      if (k > from) {
-        const pos = doc.positionAt(from);
-        data.push(pos.line - prevLine, pos.line === prevLine ? pos.character - prevChar : pos.character, k - from, type, modifiers);
+      if (j > from) {
+        const pos = doc.positionAt(m.start + from);
+        data[k++] = pos.line - prevLine;
+        data[k++] = pos.line === prevLine ? pos.character - prevChar : pos.character;
+        data[k++] = j - from;
+        data[k++] = type;
+        data[k++] = modifiers;
         prevLine = pos.line;
         prevChar = pos.character;
       }
-      from = k + 1;
+      from = j + 1;
     }
   }
+  data.length = k;
   return data;
 }
 
