@@ -53,10 +53,13 @@ import {
 } from './protocol';
 import { ParsePool } from './parsePool';
 import { ArticleStore } from './store';
+import { ArticleDocument } from './document';
+import { sourceOf } from './analysis/article';
 import { WATCH_GLOB, WorkspaceIndex } from './workspace';
 
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  // documents keep their text in pieces (see ArticleDocument): an edit never rebuilds a long article's text
+  const documents = new TextDocuments(ArticleDocument);
   const tokens = new SemanticTokensProvider();
   const published = new Map<string, string>();
   let settings: ArticleLensSettings = defaultSettings;
@@ -76,12 +79,12 @@ export function startServer(connection: Connection): void {
     current: (uri) => documents.get(uri),
     options: (doc) => ({ scareQuoteHints: true, dictionary: dictionaryFor(doc.uri)?.dictionary }),
     analyzed: (doc, article) => {
-      workspaceIndex.noteOpen(doc.uri, article);
+      workspaceIndex.noteOpen(doc.uri, article, documents.get(doc.uri));
       const publishCurrent = () => {
         const current = documents.get(doc.uri);
         if (current && store.peek(doc.uri) === article) publish(current, article);
       };
-      if (article.text.length < LONG_ARTICLE) return publishCurrent();
+      if (sourceOf(article).length < LONG_ARTICLE) return publishCurrent();
       // On a very long article the line index, each audit and the diagnostics take up to tens of
       // milliseconds: one per turn, so waiting requests get in between.
       const steps = auditSteps(article);
@@ -139,7 +142,7 @@ export function startServer(connection: Connection): void {
     changed: () => {
       for (const doc of documents.all()) {
         const article = store.peek(doc.uri);
-        if (article && article.text === doc.getText()) publish(doc, article);
+        if (article && store.isCurrent(doc, article)) publish(doc, article);
       }
     },
   });
@@ -183,7 +186,7 @@ export function startServer(connection: Connection): void {
       const article = await store.get(uri);
       if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
       const doc = documents.get(uri);
-      if (!article || !doc || doc.getText() !== article.text) return fallback;
+      if (!article || !doc || !store.isCurrent(doc, article)) return fallback;
       return fn(doc, article);
     } catch (error) {
       connection.console.error(`Article Lens request failed for ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -235,7 +238,7 @@ export function startServer(connection: Connection): void {
       await loadSettings();
       for (const doc of documents.all()) {
         const article = store.peek(doc.uri);
-        if (article && article.text === doc.getText()) publish(doc, article);
+        if (article && store.isCurrent(doc, article)) publish(doc, article);
       }
     }
     if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCH_GLOB }, { globPattern: `**/${DICTIONARY_FILE}` }] }).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { analyzeArticleAsync, ParagraphCache, type AnalysisOptions, type ParagraphParser } from './analysis/article';
+import { analyzeArticleAsync, ParagraphCache, type AnalysisOptions, type ParagraphParser, type TextSource } from './analysis/article';
 import type { Article } from './analysis/types';
 
 /** The minimum the store needs of an open document. */
@@ -6,6 +6,8 @@ export interface VersionedText {
   readonly uri: string;
   readonly version: number;
   getText(): string;
+  /** the text as the analysis may read it in parts (an ArticleDocument's Rope) */
+  readonly source?: TextSource;
 }
 
 interface Entry {
@@ -72,6 +74,12 @@ export class ArticleStore {
     return this.entries.get(uri)?.article;
   }
 
+  /** Whether `article` is the analysis of the document's version now (no text is compared). */
+  isCurrent(doc: VersionedText, article: Article): boolean {
+    const entry = this.entries.get(doc.uri);
+    return !!entry && entry.article === article && entry.version === doc.version;
+  }
+
   /** Start (or join) the analysis of the document's current version. */
   analyze(doc: VersionedText): Promise<Article | undefined> {
     let entry = this.entries.get(doc.uri);
@@ -100,12 +108,12 @@ export class ArticleStore {
   }
 
   private async run(doc: VersionedText, stale: () => boolean, previous: Article | undefined): Promise<Article | undefined> {
-    const text = doc.getText();
+    const text = doc.source ?? doc.getText();
     try {
       return await analyzeArticleAsync(text, this.hooks.options(doc), this.cache, { isCancelled: stale, previous, parser: this.hooks.parser });
     } catch (error) {
       this.hooks.failed(doc, error);
-      return emptyArticle(text);
+      return emptyArticle(String(text));
     }
   }
 

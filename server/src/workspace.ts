@@ -147,8 +147,9 @@ export function normalizeUri(uri: string): string {
 }
 
 /** The compact summary of an analysed article. */
-export function summarize(uri: string, label: string, article: Article): FileSummary {
-  const doc = TextDocument.create(uri, 'article', 0, article.text);
+export function summarize(uri: string, label: string, article: Article, positions?: Pick<TextDocument, 'positionAt'>): FileSummary {
+  // (an open document knows its lines; a file read from disk is indexed once)
+  const doc = positions ?? TextDocument.create(uri, 'article', 0, article.text);
   return {
     uri,
     label,
@@ -397,10 +398,10 @@ export class WorkspaceIndex {
   }
 
   /** An open document of the workspace was analysed: its summary stands in for the file on disk. */
-  noteOpen(uri: string, article: Article): void {
+  noteOpen(uri: string, article: Article, positions?: Pick<TextDocument, 'positionAt'>): void {
     const key = normalizeUri(uri);
     if (!this.inWorkspace(key)) return; // untitled editors and files elsewhere are not workspace articles
-    this.open.set(key, summarize(uri, this.labelOf(key), article));
+    this.open.set(key, summarize(uri, this.labelOf(key), article, positions));
   }
 
   private inWorkspace(uri: string): boolean {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeArticle, analyzeArticleAsync, ParagraphCache, wasSpliced } from '../../server/src/analysis/article';
+import { changedRegion } from '../../server/src/analysis/paragraphs';
+import { Rope } from '../../server/src/analysis/text';
 import type { Article } from '../../server/src/analysis/types';
 import { generateArticle, random } from '../bench/generate';
 
@@ -109,29 +111,34 @@ describe('incremental analysis', () => {
   ])('splices most edits of %s from the version before, and every splice equals a fresh analysis', (_name, start, seed) => {
     const rnd = random(seed);
     const warm = new ParagraphCache();
-    let text = start;
-    let previous = analyzeArticle(text, {}, warm);
+    // the text as an open document keeps it: in pieces, with its edits
+    let rope = Rope.of(start);
+    let previous = analyzeArticle(rope, {}, warm);
     let spliced = 0;
     let total = 0;
     // the whole article-level pass, on paragraph analyses of its own cache
     const fresh = new ParagraphCache();
-    const check = (next: Article) => {
+    const step = (text: string) => {
+      const change = changedRegion(rope.toString(), text) ?? { start: 0, oldEnd: 0, newEnd: 0 };
+      rope = rope.edit(change.start, change.oldEnd, text.slice(change.start, change.newEnd));
+      const next = analyzeArticle(rope, {}, warm, previous);
       total++;
       if (wasSpliced(next)) spliced++;
-      expect(comparable(next)).toEqual(comparable(analyzeArticle(next.text, {}, fresh)));
+      expect(comparable(next)).toEqual(comparable(analyzeArticle(text, {}, fresh)));
       previous = next;
     };
+    let text = start;
     for (let i = 0; i < 30; i++) {
       text = edit(text, rnd);
-      check(analyzeArticle(text, {}, warm, previous));
+      step(text);
     }
     // a writer typing a sentence with a quotation and a new name into the middle of a paragraph
     for (const typed of typing(text, rnd, [' “We will', ' not leave,”', ' said', ' Maria', ' Kowalczyk.'])) {
       text = typed;
-      check(analyzeArticle(text, {}, warm, previous));
+      step(text);
     }
     // the same text again: nothing to do
-    check(analyzeArticle(text, {}, warm, previous));
+    step(text);
     expect(spliced / total).toBeGreaterThan(0.5);
   });
 

@@ -8,6 +8,9 @@ import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from 
 import { ParagraphCache } from './cache';
 import type { Dictionary } from './dictionary';
 import type { Article, ArticleStats, ParagraphAnalysis, ParagraphSlice, Structure } from './types';
+import { ropeChange, type TextSource } from './text';
+
+export type { TextSource } from './text';
 
 export interface AnalysisOptions {
   /** report scare quotes as hints */
@@ -18,7 +21,8 @@ export interface AnalysisOptions {
 
 /** What the article-level steps work on: the text, its paragraphs and their cached analyses. */
 export interface ArticleInput {
-  text: string;
+  /** the whole text (a plain string for the whole article-level pass; a spliced analysis reads only parts) */
+  text: TextSource;
   paragraphs: ParagraphSlice[];
   /** analyses[i] belongs to paragraphs[i]; offsets inside are relative to paragraphs[i].start */
   analyses: ParagraphAnalysis[];
@@ -42,6 +46,19 @@ function ownCopy(text: string): string {
   return (` ${text}`).slice(1);
 }
 
+/**
+ * The text each analysis was made of, as a string of its own (the cache's key): paragraphs
+ * keep it, so unchanged paragraphs pass from version to version without being cut from the
+ * article's text again.
+ */
+const ownTexts = new WeakMap<ParagraphAnalysis, string>();
+
+/** The paragraph with the text of its analysis (when it has one of its own). */
+function withOwnText(slice: ParagraphSlice, analysis: ParagraphAnalysis | undefined): ParagraphSlice {
+  const own = analysis && ownTexts.get(analysis);
+  return own === undefined || own === slice.text ? slice : { index: slice.index, start: slice.start, end: slice.end, text: own };
+}
+
 function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: { n: number }): ParagraphAnalysis {
   const cached = cache.get(slice.text);
   if (cached) {
@@ -51,6 +68,7 @@ function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: {
   const text = ownCopy(slice.text);
   const fresh = analyzeParagraph(text);
   cache.set(text, fresh);
+  ownTexts.set(fresh, text);
   // the article-level steps' per-paragraph share, done now so a sliced analysis does it in slices too
   prepare(fresh, text);
   return fresh;
@@ -58,7 +76,7 @@ function paragraphAnalysis(slice: ParagraphSlice, cache: ParagraphCache, hits: {
 
 /** What an analysis keeps to analyse the next version of the same document quickly. */
 interface Basis {
-  text: string;
+  text: TextSource;
   paragraphs: ParagraphSlice[];
   analyses: ParagraphAnalysis[];
   options: AnalysisOptions;
@@ -87,12 +105,14 @@ const bases = new WeakMap<Article, Basis>();
  * The rest (undefined) come from the cache or are analysed.
  */
 function* paragraphsOf(
-  text: string,
+  text: TextSource,
   previous: Article | undefined,
 ): Generator<void, { paragraphs: ParagraphSlice[]; known: (ParagraphAnalysis | undefined)[]; basis?: Basis; window?: Window }, void> {
   const basis = previous && bases.get(previous);
-  if (!basis) return { paragraphs: yield* splitParagraphsSteps(text), known: [] };
-  const change = changedRegion(basis.text, text);
+  if (!basis) return { paragraphs: yield* splitParagraphsSteps(String(text)), known: [] };
+  // a document's text knows the edits since an earlier version; other texts are compared
+  const known = ropeChange(basis.text, text);
+  const change = known === null ? changedRegion(String(basis.text), String(text)) : known;
   const n0 = basis.paragraphs.length;
   if (!change) {
     const end = basis.text.length;
@@ -105,7 +125,9 @@ function* paragraphsOf(
   let after = 0;
   while (after < n - from && after < n0 - from && reused[n - 1 - after] === n0 - 1 - after) after++;
   const window = { from, oldEnd: n0 - after, newEnd: n - after, shift: text.length - basis.text.length, changeStart: change.start, changeOldEnd: change.oldEnd };
-  return { paragraphs, known: reused.map((i) => (i >= 0 ? basis.analyses[i] : undefined)), basis, window };
+  const analyses: (ParagraphAnalysis | undefined)[] = new Array(n);
+  for (let i = 0; i < n; i++) analyses[i] = reused[i] >= 0 ? basis.analyses[reused[i]] : undefined;
+  return { paragraphs, known: analyses, basis, window };
 }
 
 /**
@@ -114,7 +136,7 @@ function* paragraphsOf(
  * single stretch of work on a very long article blocks other requests for long.
  */
 function* assemble(
-  text: string,
+  text: TextSource,
   paragraphs: ParagraphSlice[],
   analyses: ParagraphAnalysis[],
   options: AnalysisOptions,
@@ -128,20 +150,23 @@ function* assemble(
     const { window: w, previous } = from;
     structure = spliceStructure(previous.structure, text, paragraphs, analyses, w.from, w.oldEnd, w.newEnd, w.shift);
   }
+  // the whole-article steps read the whole text; a splice reads only parts of it
+  let flat: ArticleInput | undefined;
+  const whole = (): ArticleInput => (flat ??= { text: String(text), paragraphs, analyses, structure: structure as Structure, options });
   if (!structure) {
-    structure = detectStructure(text, paragraphs, analyses);
+    structure = detectStructure(String(text), paragraphs, analyses);
     yield;
   }
   const input: ArticleInput = { text, paragraphs, analyses, structure, options };
   let entities = spliced && from ? spliceEntities(from.previous.entities, input, { ...from.window, oldParagraphs: from.basis.paragraphs, oldAnalyses: from.basis.analyses }) : undefined;
   if (!entities) {
     spliced = false;
-    entities = yield* buildEntitiesSteps(input);
+    entities = yield* buildEntitiesSteps(whole());
     yield;
   }
   const spliceable = spliced && from ? spliceQuotes(from.previous.quotes, input, entities, { ...from.window, oldParagraphs: from.basis.paragraphs }) : undefined;
   if (!spliceable) spliced = false;
-  const { quotes, findings } = spliceable ?? (yield* analyzeQuotesSteps(input, entities));
+  const { quotes, findings } = spliceable ?? (yield* analyzeQuotesSteps(whole(), entities));
   const byId = new Map(entities.map((e) => [e.id, e]));
   quotes.forEach((q, i) => {
     const id = q.speaker?.entity;
@@ -157,9 +182,28 @@ function* assemble(
     cachedParagraphs,
     millis: now() - started,
   };
-  const article: Article = { text, structure, entities, quotes, findings, stats };
+  const article = makeArticle(text, structure, entities, quotes, findings, stats);
   made.set(article, spliced ? 'spliced' : 'full');
   return article;
+}
+
+const sources = new WeakMap<Article, TextSource>();
+
+/**
+ * An Article of a text. When the text is not a plain string (a document's Rope), `text` is
+ * made when first read: after a keystroke nothing on the way to fresh diagnostics reads it.
+ */
+export function makeArticle(text: TextSource, structure: Structure, entities: Article['entities'], quotes: Article['quotes'], findings: Article['findings'], stats: ArticleStats): Article {
+  if (typeof text === 'string') return { text, structure, entities, quotes, findings, stats };
+  const article = { structure, entities, quotes, findings, stats } as Omit<Article, 'text'> as Article;
+  Object.defineProperty(article, 'text', { get: () => text.toString(), enumerable: true, configurable: true });
+  sources.set(article, text);
+  return article;
+}
+
+/** The text of an article as it was analysed, without making it whole (see makeArticle). */
+export function sourceOf(article: Article): TextSource {
+  return sources.get(article) ?? article.text;
 }
 
 /** Options under which an analysis can be spliced from another: the same hints and the same dictionary. */
@@ -191,18 +235,27 @@ function runToEnd<T>(steps: Generator<void, T, void>): T {
  * the article of an earlier version of the same document, the paragraphs an edit did not
  * touch are taken from it without being looked up or split again.
  */
-export function analyzeArticle(text: string, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache, previous?: Article): Article {
+export function analyzeArticle(text: TextSource, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache, previous?: Article): Article {
   const started = now();
   const { paragraphs, known, basis, window } = runToEnd(paragraphsOf(text, previous));
   const hits = { n: 0 };
-  const analyses = paragraphs.map((p, i) => known[i] ?? paragraphAnalysis(p, cache, hits));
-  hits.n += known.reduce((n, a) => (a ? n + 1 : n), 0);
+  const analyses: ParagraphAnalysis[] = new Array(paragraphs.length);
+  for (let i = 0; i < paragraphs.length; i++) {
+    const a = known[i];
+    if (a) {
+      hits.n++;
+      analyses[i] = a;
+    } else {
+      analyses[i] = paragraphAnalysis(paragraphs[i], cache, hits);
+      paragraphs[i] = withOwnText(paragraphs[i], analyses[i]);
+    }
+  }
   const from = previous && basis && window ? { previous, basis, window } : undefined;
-  return keepBasis(runToEnd(assemble(text, paragraphs, analyses, options, hits.n, started, from)), paragraphs, analyses, options);
+  return keepBasis(runToEnd(assemble(text, paragraphs, analyses, options, hits.n, started, from)), text, paragraphs, analyses, options);
 }
 
-function keepBasis(article: Article, paragraphs: ParagraphSlice[], analyses: ParagraphAnalysis[], options: AnalysisOptions): Article {
-  bases.set(article, { text: article.text, paragraphs, analyses, options });
+function keepBasis(article: Article, text: TextSource, paragraphs: ParagraphSlice[], analyses: ParagraphAnalysis[], options: AnalysisOptions): Article {
+  bases.set(article, { text, paragraphs, analyses, options });
   return article;
 }
 
@@ -288,7 +341,10 @@ async function parseElsewhere(
     const answer = parser.parse(texts).then((parsed) => {
       if (parsed.length !== texts.length) throw new Error('the parser answered a different number of paragraphs');
       const list = parsed.map(adoptAnalysis);
-      list.forEach((a, k) => cache.set(texts[k], a));
+      list.forEach((a, k) => {
+        cache.set(texts[k], a);
+        ownTexts.set(a, texts[k]);
+      });
       return { texts, list };
     });
     answer.catch(() => undefined); // a batch nobody waits for any more may fail unobserved
@@ -332,7 +388,7 @@ async function parseElsewhere(
  * The result equals analyzeArticle(text, options) for the same text.
  */
 export async function analyzeArticleAsync(
-  text: string,
+  text: TextSource,
   options: AnalysisOptions = {},
   cache: ParagraphCache = sharedCache,
   control: AsyncControl = {},
@@ -376,11 +432,12 @@ export async function analyzeArticleAsync(
     if (i > 0 && analyses[i - 1]) prepareQuoteVariant(paragraphs, analyses as ParagraphAnalysis[], i - 1);
   }
   const done = analyses as ParagraphAnalysis[];
+  for (let i = 0; i < paragraphs.length; i++) if (!known[i]) paragraphs[i] = withOwnText(paragraphs[i], done[i]);
   const previous = control.previous;
   const steps = assemble(text, paragraphs, done, options, hits.n, started, previous && basis && window ? { previous, basis, window } : undefined);
   for (;;) {
     const step = steps.next();
-    if (step.done) return keepBasis(step.value, paragraphs, done, options);
+    if (step.done) return keepBasis(step.value, text, paragraphs, done, options);
     if (!(await breathe())) return undefined;
   }
 }

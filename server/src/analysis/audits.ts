@@ -7,6 +7,7 @@
  * offset, end exclusive. Linear in the number of mentions except the spelling
  * comparison, which is quadratic in the number of DISTINCT surnames (bounded).
  */
+import { sourceOf, type TextSource } from './article';
 import type { Article, BoilerplateBlock, Entity, Finding, Fix, Mention, Span, TextEdit } from './types';
 
 export type AuditCode = 'name-spelling-variant' | 'surname-before-full-name' | 'scraped-boilerplate';
@@ -285,12 +286,17 @@ const same = (a: string | undefined, b: string | undefined) => !!a && !!b && fol
  */
 function inRunningText(article: Article, m: Mention): boolean {
   if (m.paragraph <= 0) return false;
-  const p = article.structure.paragraphs.find((x) => x.index === m.paragraph);
+  const paragraphs = article.structure.paragraphs;
+  const p = paragraphs[m.paragraph]?.index === m.paragraph ? paragraphs[m.paragraph] : paragraphs.find((x) => x.index === m.paragraph);
   // without a paragraph, the line around the mention
-  const start = p ? p.start : article.text.lastIndexOf('\n', m.start) + 1;
-  const next = article.text.indexOf('\n', m.end);
-  const end = p ? p.end : next < 0 ? article.text.length : next;
-  const text = article.text.slice(start, Math.min(end, start + 2000));
+  const src = sourceOf(article);
+  let start = p ? p.start : m.start;
+  let end = p ? p.end : m.end;
+  if (!p) {
+    while (start > 0 && src.charCodeAt(start - 1) !== 10) start--;
+    while (end < src.length && src.charCodeAt(end) !== 10) end++;
+  }
+  const text = src.slice(start, Math.min(end, start + 2000));
   if (text === text.toUpperCase()) return false;
   return (text.match(/\S+/g)?.length ?? 0) >= 8;
 }
@@ -302,7 +308,7 @@ function surnameFinding(article: Article, e: Entity, early: Mention, declaration
   // the later full introduction can then become a short reference
   const short = surnameOf(e.name);
   const fixes: Fix[] = [{ title: `Introduce “${e.name}” here`, edits, preferred: true }];
-  if (short && article.text.slice(declaration.start, declaration.end) === declaration.text) {
+  if (short && sourceOf(article).slice(declaration.start, declaration.end) === declaration.text) {
     fixes.push({
       title: `Introduce “${e.name}” here and shorten the later full name`,
       edits: [...edits, { start: declaration.start, end: declaration.end, newText: short }],
@@ -328,8 +334,9 @@ const BOILERPLATE_MESSAGE: Record<BoilerplateBlock['kind'], string> = {
   'repeated-line': 'A line repeated from elsewhere in the article: scraped page furniture.',
 };
 
-function isSpace(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0';
+/** space, tab, line feed, carriage return, form feed, vertical tab, no-break space */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0;
 }
 
 /**
@@ -337,12 +344,12 @@ function isSpace(c: string): boolean {
  * it; a run of blocks that reaches the end of the text takes the blank lines
  * before it instead, keeping the text's final newline. Sorted, never overlapping.
  */
-export function removalSpans(text: string, blocks: Span[]): Span[] {
+export function removalSpans(text: TextSource, blocks: Span[]): Span[] {
   const spans: Span[] = blocks
     .map((b) => {
       const start = Math.max(0, Math.min(b.start, text.length));
       let end = Math.max(start, Math.min(b.end, text.length));
-      while (end < text.length && isSpace(text[end])) end++;
+      while (end < text.length && isSpace(text.charCodeAt(end))) end++;
       return { start, end };
     })
     .sort((a, b) => a.start - b.start);
@@ -354,9 +361,10 @@ export function removalSpans(text: string, blocks: Span[]): Span[] {
   }
   const tail = out[out.length - 1];
   if (tail && tail.end >= text.length) {
-    while (tail.start > 0 && isSpace(text[tail.start - 1])) tail.start--;
-    const finalNewline = /\r?\n$/.exec(text)?.[0] ?? '';
-    tail.end = Math.max(tail.start, text.length - finalNewline.length);
+    while (tail.start > 0 && isSpace(text.charCodeAt(tail.start - 1))) tail.start--;
+    const n = text.length;
+    const finalNewline = n > 0 && text.charCodeAt(n - 1) === 10 ? (n > 1 && text.charCodeAt(n - 2) === 13 ? 2 : 1) : 0;
+    tail.end = Math.max(tail.start, n - finalNewline);
     const before = out[out.length - 2];
     if (before && tail.start <= before.end) {
       before.end = Math.max(before.end, tail.end);
@@ -367,15 +375,16 @@ export function removalSpans(text: string, blocks: Span[]): Span[] {
 }
 
 /** The span to delete for one block (see removalSpans). */
-export function removalSpan(text: string, block: Span): Span {
+export function removalSpan(text: TextSource, block: Span): Span {
   return removalSpans(text, [block])[0];
 }
 
 export function auditBoilerplate(article: Article): Finding[] {
   const blocks = article.structure.boilerplate.filter((b) => b.end > b.start);
-  const all = removalSpans(article.text, blocks).map((s) => ({ ...s, newText: '' }));
+  const src = sourceOf(article);
+  const all = removalSpans(src, blocks).map((s) => ({ ...s, newText: '' }));
   return blocks.map((b) => {
-    const fixes: Fix[] = [{ title: 'Remove this scraped block', edits: [{ ...removalSpan(article.text, b), newText: '' }], preferred: true }];
+    const fixes: Fix[] = [{ title: 'Remove this scraped block', edits: [{ ...removalSpan(src, b), newText: '' }], preferred: true }];
     if (blocks.length > 1) fixes.push({ title: `Remove all scraped boilerplate (${blocks.length} blocks)`, edits: all });
     // the squiggle stays on the block's first paragraph: a range over several paragraphs marks the blank lines too
     const first = article.structure.paragraphs[b.paragraphs[0]] ?? b;

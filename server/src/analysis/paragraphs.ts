@@ -1,4 +1,7 @@
 import type { ParagraphSlice } from './types';
+import type { TextChange, TextSource } from './text';
+
+export type { TextChange } from './text';
 
 /** Longest slice handed to the paragraph analysis; longer blocks are cut at sentence ends or spaces. */
 export const MAX_SLICE = 8000;
@@ -119,12 +122,6 @@ function cutPoint(text: string, start: number, limit: number): number {
   return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }
 
-/** Where two versions of a text differ: [start, oldEnd) of the old text became [start, newEnd) of the new. */
-export interface TextChange {
-  start: number;
-  oldEnd: number;
-  newEnd: number;
-}
 
 /**
  * The smallest region in which two texts differ (common prefix and suffix removed),
@@ -160,8 +157,9 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-const BREAK_CHARS = '\n\r\u2028\u2029';
-const BLANK_CHARS = ' \t\u00a0\u200b\ufeff\f\v';
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+/** space, tab, NBSP, zero-width space, BOM, form feed, vertical tab */
+const isBlankCode = (c: number) => c === 32 || c === 9 || c === 0xa0 || c === 0x200b || c === 0xfeff || c === 0x0c || c === 0x0b;
 
 /**
  * True when the split starts a fresh block at `pos` (the start of a paragraph) whatever
@@ -170,16 +168,16 @@ const BLANK_CHARS = ' \t\u00a0\u200b\ufeff\f\v';
  * (it does not start in lower case) or a blank line comes before it. Looks only at the
  * line and the line before it.
  */
-function isAnchor(text: string, pos: number): boolean {
+function isAnchor(text: TextSource, pos: number): boolean {
   let lineStart = pos;
-  while (lineStart > 0 && BLANK_CHARS.includes(text[lineStart - 1])) lineStart--;
+  while (lineStart > 0 && isBlankCode(text.charCodeAt(lineStart - 1))) lineStart--;
   if (lineStart === 0) return true;
-  if (!BREAK_CHARS.includes(text[lineStart - 1])) return false; // cut from a long block
+  if (!isBreak(text.charCodeAt(lineStart - 1))) return false; // cut from a long block
   if (!STARTS_LOWER.test(text.slice(lineStart, lineStart + 3))) return true;
   let i = lineStart - 1;
-  if (text[i] === '\n' && text[i - 1] === '\r') i--;
-  while (i > 0 && BLANK_CHARS.includes(text[i - 1])) i--;
-  return i === 0 || BREAK_CHARS.includes(text[i - 1]);
+  if (text.charCodeAt(i) === 10 && text.charCodeAt(i - 1) === 13) i--;
+  while (i > 0 && isBlankCode(text.charCodeAt(i - 1))) i--;
+  return i === 0 || isBreak(text.charCodeAt(i - 1));
 }
 
 /**
@@ -190,16 +188,23 @@ function isAnchor(text: string, pos: number): boolean {
  * `reused[i]` is the index in `previous` of the paragraph now at i, or -1 when new.
  */
 export function resplitParagraphs(
-  before: string,
+  before: TextSource,
   previous: ParagraphSlice[],
-  after: string,
+  after: TextSource,
   change: TextChange,
 ): { paragraphs: ParagraphSlice[]; reused: number[] } {
   const delta = change.newEnd - change.oldEnd;
   // the paragraph before the first one the change touches (its end decides whether the
   // next line joins it), moved back to a fresh start that lies wholly before the change
-  let first = previous.findIndex((p) => p.end >= change.start) - 1;
-  if (first < -1) first = previous.length - 1; // the change is after every paragraph
+  // (the first paragraph ending at or after the change, by binary search; none: the change is after every paragraph)
+  let lo = 0;
+  let hi = previous.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (previous[mid].end >= change.start) hi = mid;
+    else lo = mid + 1;
+  }
+  let first = lo - 1;
   while (first > 0 && (previous[first].start + 3 > change.start || !isAnchor(before, previous[first].start))) first--;
   if (first < 0) first = 0;
   // the first fresh start wholly after the change, in both versions
@@ -215,10 +220,9 @@ export function resplitParagraphs(
   const windowEnd = last < previous.length ? previous[last].start + delta : after.length;
   const paragraphs: ParagraphSlice[] = [];
   const reused: number[] = [];
-  // every slice is taken from the new text: a slice keeps its whole text alive
+  // paragraphs before the window are the old ones; those after it keep their text and move
   for (let i = 0; i < first; i++) {
-    const p = previous[i];
-    paragraphs.push({ index: i, start: p.start, end: p.end, text: after.slice(p.start, p.end) });
+    paragraphs.push(previous[i]);
     reused.push(i);
   }
   // a paragraph of the window the change did not touch is the old one (same place, same text)
@@ -226,16 +230,16 @@ export function resplitParagraphs(
   for (const p of splitParagraphs(after.slice(windowStart, windowEnd))) {
     const start = p.start + windowStart;
     const end = p.end + windowStart;
-    paragraphs.push({ index: paragraphs.length, start, end, text: p.text });
     const shift = start >= change.newEnd ? delta : 0;
     while (old < last && previous[old].start + shift < start) old++;
     const same = old < last && (end < change.start || start >= change.newEnd) && previous[old].start + shift === start && previous[old].end + shift === end;
+    paragraphs.push({ index: paragraphs.length, start, end, text: same ? previous[old].text : p.text });
     reused.push(same ? old : -1);
   }
   for (let i = last; i < previous.length; i++) {
     const p = previous[i];
-    const start = p.start + delta;
-    paragraphs.push({ index: paragraphs.length, start, end: p.end + delta, text: after.slice(start, p.end + delta) });
+    const index = paragraphs.length;
+    paragraphs.push(delta === 0 && index === i ? p : { index, start: p.start + delta, end: p.end + delta, text: p.text });
     reused.push(i);
   }
   return { paragraphs, reused };

@@ -26,6 +26,7 @@ import {
 } from './quoteLocal';
 import { CUE_WORDS, FEMALE_GIVEN, MALE_GIVEN, PRONOUNS, WEAK_CUES } from './quoteLexicon';
 import { paragraphKinds } from './structure';
+import type { TextSource } from './text';
 
 /**
  * Quote analysis of a whole article: pairs the quotation marks, classifies each
@@ -428,7 +429,7 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer, range?: Range
     const first = pps[c.paras[0]].marks[c.recs[0].open];
     const firstAbs = starts[c.paras[0]] + first.offset;
     const closer = closerFor(o.mark, o.weight);
-    const endAbs = closingPoint(text, oAbs + o.mark.length, starts[lp] + lr.end);
+    const endAbs = starts[lp] + closingPoint(paragraphs[lp].text, oAbs + o.mark.length - starts[lp], lr.end);
     findings.push({
       start: oAbs,
       end: oAbs + o.mark.length,
@@ -1144,9 +1145,9 @@ class Mentions {
 
   private analyses?: ArticleInput['analyses'];
 
-  private text = '';
+  private text: TextSource = '';
 
-  setAnalyses(analyses: ArticleInput['analyses'], text: string): void {
+  setAnalyses(analyses: ArticleInput['analyses'], text: TextSource): void {
     this.analyses = analyses;
     this.text = text;
   }
@@ -1320,7 +1321,7 @@ function entityGender(e: Entity): 'male' | 'female' | null {
 interface Ctx {
   /** the speaker of the last quotation, for he/she in the next attribution */
   last: { speaker: Speaker; para: number } | null;
-  text: string;
+  text: TextSource;
   paragraphs: ArticleInput['paragraphs'];
   analyses: ArticleInput['analyses'];
   starts: Int32Array;

@@ -9,6 +9,7 @@ import type {
   Structure,
   TextSpan,
 } from './types';
+import type { TextSource } from './text';
 
 /** Scraper and site furniture recognised as a whole paragraph (case-insensitive). */
 const FURNITURE: [RegExp, BoilerplateKind][] = [
@@ -301,7 +302,7 @@ const SPLICE_FROM = 8;
  */
 export function spliceStructure(
   prev: Structure,
-  text: string,
+  text: TextSource,
   slices: ParagraphSlice[],
   analyses: ParagraphAnalysis[],
   from: number,
@@ -441,7 +442,7 @@ function DATELINE_START(text: string): boolean {
   return !!m && m[0].length < text.length;
 }
 
-function span(text: string, start: number, end: number): TextSpan {
+function span(text: TextSource, start: number, end: number): TextSpan {
   return { start, end, text: text.slice(start, end) };
 }
 

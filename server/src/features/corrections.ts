@@ -1,5 +1,6 @@
 import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
 import type { Article, EntityType } from '../analysis/types';
+import { sourceOf } from '../analysis/article';
 import type { Correction } from '../dictionaryFiles';
 import { mentionsIn } from './lookup';
 import type { OffsetDocument } from './ranges';
@@ -34,7 +35,7 @@ export function provideCorrectionActions(doc: OffsetDocument, article: Article, 
       action(`“${name}” is not an entity (team dictionary)`, { uri, name, correction: 'not-entity' }),
     ];
   }
-  const selected = article.text.slice(start, end).trim();
+  const selected = sourceOf(article).slice(start, end).trim();
   if (end > start && selected.length >= 2 && selected.length <= 100 && !/[\r\n]/.test(selected) && /^\p{L}/u.test(selected)) {
     return types.map((t) => action(`Mark “${selected}” as ${LABEL[t]} (team dictionary)`, { uri, name: selected, correction: t }));
   }

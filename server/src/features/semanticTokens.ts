@@ -1,5 +1,6 @@
 import type { SemanticTokens, SemanticTokensDelta, SemanticTokensLegend } from 'vscode-languageserver';
 import type { Article, EntityType } from '../analysis/types';
+import { sourceOf } from '../analysis/article';
 import { articleIndex } from './lookup';
 import { firstEndingAfter } from './ranges';
 import type { OffsetDocument } from './ranges';
@@ -60,7 +61,7 @@ const encoded = new WeakMap<Article, number[]>();
 function encodeAll(doc: OffsetDocument, article: Article): number[] {
   let data = encoded.get(article);
   if (!data) {
-    data = encode(doc, article, 0, article.text.length);
+    data = encode(doc, article, 0, sourceOf(article).length);
     encoded.set(article, data);
   }
   return data;

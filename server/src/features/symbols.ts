@@ -1,4 +1,5 @@
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
+import { sourceOf } from '../analysis/article';
 import { buildOutline, type OutlineKind, type OutlineNode } from '../analysis/outline';
 import type { Article, Span } from '../analysis/types';
 import { toRange, type OffsetDocument } from './ranges';
@@ -57,7 +58,7 @@ export function provideFoldingRanges(doc: OffsetDocument, article: Article): Fol
   for (const b of article.structure.boilerplate) add(b, FoldingRangeKind.Region);
   const sections = article.structure.sections;
   sections.forEach((section, i) => {
-    const next = sections[i + 1]?.start ?? article.text.length;
+    const next = sections[i + 1]?.start ?? sourceOf(article).length;
     add({ start: section.start, end: Math.max(section.start, next - 1) }, FoldingRangeKind.Region);
   });
   for (const q of article.quotes) if (q.paragraphs.length > 1) add(q);
