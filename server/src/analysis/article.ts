@@ -1,7 +1,7 @@
 import { changedRegion, resplitParagraphs, splitParagraphsSteps } from './paragraphs';
 import { adoptNlp, analyzeParagraphNlp, shared, sharedString } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
-import { detectStructure, prepareStructureParagraph, spliceStructure } from './structure';
+import { detectStructureSteps, prepareStructureParagraph, spliceStructure } from './structure';
 import { buildEntitiesSteps, prepareEntityParagraph, spliceEntities, type EditWindow } from './entities';
 import { analyzeQuotesSteps, spliceQuotes } from './quotes';
 import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from './quoteLocal';
@@ -154,7 +154,7 @@ function* assemble(
   let flat: ArticleInput | undefined;
   const whole = (): ArticleInput => (flat ??= { text: String(text), paragraphs, analyses, structure: structure as Structure, options });
   if (!structure) {
-    structure = detectStructure(String(text), paragraphs, analyses);
+    structure = yield* detectStructureSteps(String(text), paragraphs, analyses);
     yield;
   }
   const input: ArticleInput = { text, paragraphs, analyses, structure, options };

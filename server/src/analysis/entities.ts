@@ -1,29 +1,28 @@
 /**
  * Article-level entity building: turns the per-paragraph name candidates into one
- * entity per referent. It runs on every keystroke, so everything that depends on
- * one paragraph only (candidate keys, words, descriptors, the words a known name
- * may start at) is computed once per paragraph analysis and memoised by that
- * object; the article pass only merges compact per-paragraph data:
+ * entity per referent:
  *  - headline-style lines and boilerplate are read with the body's knowledge,
  *  - a name recognised once is recognised at every occurrence (a word scan),
  *  - "President Aleksandr G. Lukashenko", "Mr. Lukashenko’s" and "Lukashenko" are one person,
  *  - the type is a vote over all mentions.
  *
- * What a paragraph contributes once the article's knowledge is applied (known names found
+ * Everything that depends on one paragraph only (candidate keys, words, votes, descriptors,
+ * the words a known name may start at) is computed once per paragraph analysis and memoised
+ * by that object. The article's knowledge (what the body says each name is) is made from
+ * every paragraph's votes; what a paragraph contributes once it is applied (known names found
  * in it, the candidates a headline keeps, the cluster of each mention) depends on the
- * paragraph and on that knowledge only. The knowledge is summarised by a version that
- * changes only when it does (see `stateVersion`), and the last pass keeps its per-mention
- * results as flat arrays (see `Pass`): the next pass over the same document copies the
- * share of every paragraph before and after the edit from there without visiting those
- * paragraphs' objects (the pass is bound by memory access, not arithmetic).
+ * paragraph and on that knowledge only.
  *
- * `buildEntitiesSteps` is the same work as a generator that pauses every few thousand
+ * That is what makes an edit cheap (`spliceEntities`): when the edited paragraphs leave the
+ * knowledge as it was, only their own mentions are listed again, only the clusters those
+ * mentions belong to are typed and filled again, and every other entity is moved.
+ * `buildEntitiesSteps` is the whole pass, as a generator that pauses every few thousand
  * units of work, so a very long article can be analysed in slices.
  */
 import type { ArticleInput } from './article';
 import { normalizeName as normalizeNameUncached, type Dictionary } from './dictionary';
 import { lookupPlace } from './gazetteer';
-import type { DescriptorCandidate, Descriptor, Entity, EntityType, Mention, NameCandidate, ParagraphAnalysis, ParagraphKind, ParagraphSlice, Span } from './types';
+import type { DescriptorCandidate, Descriptor, Entity, EntityType, Mention, NameCandidate, ParagraphAnalysis, ParagraphKind, ParagraphSlice } from './types';
 import { paragraphKinds } from './structure';
 
 type Context = Mention['context'];
@@ -352,82 +351,7 @@ interface Votes {
   weights: number[];
 }
 
-/**
- * The article's knowledge as of the last pass: the voted keys with their winning types, the
- * known names with their words, the dictionary. Everything the per-paragraph memo depends on
- * (known-name forms, surnames, company stems, acronyms, which keys have votes) is a function of it.
- */
-let lastState: unknown[] = [];
-let lastDict: Dictionary | undefined;
-let lastVersion = 0;
-let versions = 0;
 
-function stateVersion(state: unknown[], dict: Dictionary | undefined): number {
-  let same = dict === lastDict && state.length === lastState.length && versions > 0;
-  if (same) {
-    for (let i = 0; i < state.length; i++) {
-      if (state[i] !== lastState[i]) {
-        same = false;
-        break;
-      }
-    }
-  }
-  if (same) return lastVersion;
-  lastState = state;
-  lastDict = dict;
-  lastVersion = ++versions;
-  return lastVersion;
-}
-
-/** Mention flags in the pass's stream. */
-const F_POSSESSIVE = 1;
-const F_CAPS = 2;
-const F_TEAM = 8;
-const F_COMPANY = 16;
-const F_PLACE_HERE = 32;
-/** the mention is a candidate with descriptors */
-const F_DESCS = 64;
-
-/**
- * What one article pass computed, in text order, as flat arrays: kept so the next pass over
- * the same document reuses the share of every paragraph the edit did not touch without
- * visiting that paragraph's objects (the pass is bound by memory access, not arithmetic).
- */
-interface Pass {
-  analyses: readonly (ParagraphAnalysis | undefined)[];
-  kinds: readonly (ParagraphKind | undefined)[];
-  datas: readonly ParaData[];
-  /** per paragraph: headline style (ParaData.titleCase) */
-  titleCase: readonly boolean[];
-  dict: Dictionary | undefined;
-  /** the knowledge version the mentions were made under, and anyWeakScanned */
-  version: number;
-  aws: boolean;
-  /** per paragraph: a weak paragraph where the scan found a known name */
-  weakFound: boolean[];
-  /** mentions: per paragraph offsets into the mention arrays (length n + 1) */
-  mOff: number[];
-  mRaw: Raw[];
-  mCk: string[];
-  /** cluster vote: VOTED index (-1: none) and weight */
-  mVT: number[];
-  mVW: number[];
-  mFlags: number[];
-  mStart: number[];
-  mEnd: number[];
-  mKey: string[];
-  mText: string[];
-  mWords: number[];
-  mNameLength: number[];
-  /** the candidate's prefix (relative; mPStart -1: none), alias key and descriptors */
-  mPStart: number[];
-  mPEnd: number[];
-  mPText: (string | undefined)[];
-  mAlias: (string | undefined)[];
-  mDescs: (readonly PreparedDescriptor[])[];
-}
-
-let lastPass: Pass | undefined;
 
 /** Build the article's entities from the paragraph analyses. Never throws on well-formed input. */
 export function buildEntities(input: ArticleInput): Entity[] {
@@ -451,35 +375,16 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
   for (let pi = 0; pi < n; pi++) kinds[pi] = kindOf[paragraphs[pi].index];
   let work = 0;
 
-  // the paragraphs before and after the edit: same analysis, same kind as in the last pass
-  const prev = lastPass !== undefined && lastPass.dict === dict ? lastPass : undefined;
-  let pre = 0;
-  let suf = 0;
-  if (prev) {
-    const pn = prev.analyses.length;
-    const m = Math.min(n, pn);
-    while (pre < m && analyses[pre] !== undefined && analyses[pre] === prev.analyses[pre] && kinds[pre] === prev.kinds[pre]) pre++;
-    while (suf < m - pre && analyses[n - 1 - suf] !== undefined && analyses[n - 1 - suf] === prev.analyses[pn - 1 - suf] && kinds[n - 1 - suf] === prev.kinds[pn - 1 - suf]) suf++;
-  }
-  const shift = prev ? prev.analyses.length - n : 0;
-  yield;
-  /** the last pass's index of an unchanged paragraph, or -1 */
-  const prevIndex = (pi: number): number => (pi < pre ? pi : pi >= n - suf ? pi + shift : -1);
-
   // 1. per-paragraph data → raw mentions (offsets relative to the paragraph); 2. what the body knows
   const datas: ParaData[] = new Array(n);
-  const titleCase: boolean[] = new Array(n);
   const weakPara: boolean[] = new Array(n);
   const contexts: Context[] = new Array(n);
-  const bases: (readonly Raw[])[] = new Array(n);
   const voteLists: (readonly unknown[])[] = new Array(n);
   for (let pi = 0; pi < n; pi++) {
     const kind = kinds[pi] ?? 'body';
     contexts[pi] = CONTEXT[kind] ?? 'body';
-    const pj = prevIndex(pi);
-    const d = prev && pj >= 0 ? prev.datas[pj] : paraData(analyses[pi], paragraphs[pi].text);
+    const d = paraData(analyses[pi], paragraphs[pi].text);
     datas[pi] = d;
-    titleCase[pi] = d.titleCase;
     // a subhead in sentence case (a results line, a short label) is read like the body
     const weak = kind === 'headline' || kind === 'boilerplate' || d.titleCase;
     weakPara[pi] = weak;
@@ -491,168 +396,55 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
     }
   }
   const knowledge = makeKnowledge(voteLists, dict);
-  const { version } = knowledge;
   yield;
 
   // 3. keep weak-paragraph candidates only when the body knows them (or the evidence is very strong)
   // 4. document-level consistency: find known names wherever they occur
   const arts: ArticleMemo[] = new Array(n);
-  const passA = (pi: number): ArticleMemo => {
+  const weakFound = new Uint8Array(n);
+  let weakFoundCount = 0;
+  for (let pi = 0; pi < n; pi++) {
     const d = datas[pi];
-    const base = (bases[pi] ??= dict ? dictRaws(d, dict) : d.cands);
-    const a = scanParagraph(knowledge, paragraphs[pi].text, d, base, weakPara[pi]);
-    work += d.scanAt.length;
+    const a = scanParagraph(knowledge, paragraphs[pi].text, d, dict ? dictRaws(d, dict) : d.cands, weakPara[pi]);
     arts[pi] = a;
-    return a;
-  };
-  const sameKnowledge = prev !== undefined && prev.version === version;
-  const weakFound: boolean[] = new Array(n);
-  let anyWeakScanned = false;
-  for (let pi = 0; pi < n; pi++) {
-    const pj = sameKnowledge ? prevIndex(pi) : -1;
-    const wf = pj >= 0 ? (prev as Pass).weakFound[pj] : weakPara[pi] && passA(pi).found !== undefined;
-    weakFound[pi] = wf;
-    if (wf) anyWeakScanned = true;
-    if (++work >= SLICE) {
+    if (weakPara[pi] && a.found !== undefined) {
+      weakFound[pi] = 1;
+      weakFoundCount++;
+    }
+    if ((work += 1 + d.scanAt.length) >= SLICE) {
       work = 0;
       yield;
     }
   }
-  const reuse = sameKnowledge && (prev as Pass).aws === anyWeakScanned;
+  const anyWeakScanned = weakFoundCount > 0;
 
-  // 5. merge in text order (see listMentions)
-  const mOff: number[] = [0];
-  const mRaw: Raw[] = [];
-  const mCk: string[] = [];
-  const mVT: number[] = [];
-  const mVW: number[] = [];
-  const mFlags: number[] = [];
-  const mStart: number[] = [];
-  const mEnd: number[] = [];
-  const mKey: string[] = [];
-  const mText: string[] = [];
-  const mWords: number[] = [];
-  const mNameLength: number[] = [];
-  const mPStart: number[] = [];
-  const mPEnd: number[] = [];
-  const mPText: (string | undefined)[] = [];
-  const mAlias: (string | undefined)[] = [];
-  const mDescs: (readonly PreparedDescriptor[])[] = [];
-  for (let pi = 0; pi < n; pi++) {
-    const pj = reuse ? prevIndex(pi) : -1;
-    if (pj >= 0) {
-      const P = prev as Pass;
-      const s = P.mOff[pj];
-      const e = P.mOff[pj + 1];
-      for (let i = s; i < e; i++) {
-        mRaw.push(P.mRaw[i]);
-        mCk.push(P.mCk[i]);
-        mVT.push(P.mVT[i]);
-        mVW.push(P.mVW[i]);
-        mFlags.push(P.mFlags[i]);
-        mStart.push(P.mStart[i]);
-        mEnd.push(P.mEnd[i]);
-        mKey.push(P.mKey[i]);
-        mText.push(P.mText[i]);
-        mWords.push(P.mWords[i]);
-        mNameLength.push(P.mNameLength[i]);
-        mPStart.push(P.mPStart[i]);
-        mPEnd.push(P.mPEnd[i]);
-        mPText.push(P.mPText[i]);
-        mAlias.push(P.mAlias[i]);
-        mDescs.push(P.mDescs[i]);
-      }
-      mOff.push(mRaw.length);
-      work += 1 + ((e - s) >> 2);
-    } else {
-      const a = arts[pi] ?? passA(pi);
-      const weak = weakPara[pi];
-      listMentions(knowledge, a, weak, anyWeakScanned);
-      const { list, cks } = a;
-      for (let i = 0; i < list.length; i++) {
-        const r = list[i];
-        const c = r.c;
-        const team = c !== undefined && c.nc.source === 'team';
-        let flags = (r.possessive ? F_POSSESSIVE : 0) | (r.caps ? F_CAPS : 0) | (team ? F_TEAM : 0);
-        if (c !== undefined) {
-          if (c.nc.source === 'company') flags |= F_COMPANY;
-          if (placeHere(r)) flags |= F_PLACE_HERE;
-          if (c.descs.length) flags |= F_DESCS;
-        }
-        mRaw.push(r);
-        mCk.push(cks ? cks[i] : r.key);
-        mVT.push(r.type === undefined ? -1 : r.type === 'person' ? 0 : r.type === 'place' ? 1 : 2);
-        mVW.push(r.type === undefined ? 0 : r.confidence * (weak ? 0.5 : 1) * (team ? TEAM_WEIGHT : 1));
-        mFlags.push(flags);
-        mStart.push(r.start);
-        mEnd.push(r.end);
-        mKey.push(r.key);
-        mText.push(r.text);
-        mWords.push(r.words.length);
-        mNameLength.push(r.name.length);
-        const prefix = c?.nc.prefix;
-        mPStart.push(prefix ? prefix.start : -1);
-        mPEnd.push(prefix ? prefix.end : -1);
-        mPText.push(prefix?.text);
-        mAlias.push(c?.aliasKey);
-        mDescs.push(c ? c.descs : EMPTY);
-      }
-      mOff.push(mRaw.length);
-      work += 1 + list.length;
-    }
-    if (work >= SLICE) {
-      work = 0;
-      yield;
-    }
-  }
-  const pass: Pass = {
-    analyses: analyses.slice(),
-    kinds,
-    datas,
-    titleCase,
-    dict,
-    version,
-    aws: anyWeakScanned,
-    weakFound,
-    mOff,
-    mRaw,
-    mCk,
-    mVT,
-    mVW,
-    mFlags,
-    mStart,
-    mEnd,
-    mKey,
-    mText,
-    mWords,
-    mNameLength,
-    mPStart,
-    mPEnd,
-    mPText,
-    mAlias,
-    mDescs,
-  };
-  lastPass = pass;
-
-  // 6. cluster: the mentions of each cluster key, in text order
+  // 5. each paragraph's mentions in text order (see listMentions); 6. the mentions of each cluster key, in text order
+  const lists: (readonly Raw[])[] = new Array(n);
+  const cks: (readonly string[] | undefined)[] = new Array(n);
   const clusters = new Map<string, Cluster>();
   let last: Cluster | undefined;
   for (let pi = 0; pi < n; pi++) {
-    const s = mOff[pi];
-    const e = mOff[pi + 1];
-    for (let i = s; i < e; i++) {
-      const ck = mCk[i];
-      let c = last !== undefined && last.key === ck ? last : clusters.get(ck);
-      if (!c) clusters.set(ck, (c = { key: ck, raws: [], pis: [], firstJ: i - s, votes: [0, 0, 0], team: false, entities: EMPTY, bases: EMPTY }));
+    const a = arts[pi];
+    const weak = weakPara[pi];
+    listMentions(knowledge, a, weak, anyWeakScanned);
+    const list = a.list;
+    const ck = a.cks;
+    lists[pi] = list;
+    cks[pi] = ck;
+    for (let j = 0; j < list.length; j++) {
+      const r = list[j];
+      const key = ck ? ck[j] : r.key;
+      let c = last !== undefined && last.key === key ? last : clusters.get(key);
+      if (!c) clusters.set(key, (c = { key, raws: [], pis: [], firstJ: j, votes: [0, 0, 0], team: false, entities: EMPTY, bases: EMPTY }));
       last = c;
-      c.raws.push(mRaw[i]);
+      c.raws.push(r);
       c.pis.push(pi);
-      const t = mVT[i];
-      if (t < 0) continue;
-      if (mFlags[i] & F_TEAM) c.team = true;
-      c.votes[t] += mVW[i];
+      if (r.type === undefined) continue;
+      const team = r.c !== undefined && r.c.nc.source === 'team';
+      if (team) c.team = true;
+      c.votes[r.type === 'person' ? 0 : r.type === 'place' ? 1 : 2] += r.confidence * (weak ? 0.5 : 1) * (team ? TEAM_WEIGHT : 1);
     }
-    if ((work += 1 + e - s) >= SLICE) {
+    if ((work += 1 + list.length) >= SLICE) {
       work = 0;
       yield;
     }
@@ -675,26 +467,7 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
     }
   }
   const entities = finishEntities(order);
-  const lists: (readonly Raw[])[] = new Array(n);
-  const cks: (readonly string[] | undefined)[] = new Array(n);
-  for (let pi = 0; pi < n; pi++) {
-    const s = mOff[pi];
-    const e = mOff[pi + 1];
-    if (s === e) {
-      lists[pi] = EMPTY;
-      continue;
-    }
-    lists[pi] = mRaw.slice(s, e);
-    for (let i = s; i < e; i++) {
-      if (mCk[i] !== mRaw[i].key) {
-        cks[pi] = mCk.slice(s, e);
-        break;
-      }
-    }
-  }
-  let weakFoundCount = 0;
-  for (let pi = 0; pi < n; pi++) if (weakFound[pi]) weakFoundCount++;
-  states.set(entities, { knowledge, voteLists, aws: anyWeakScanned, weakFoundCount, weakFound: Uint8Array.from(weakFound, (x) => (x ? 1 : 0)), kinds, weakPara, contexts, lists, cks, order, teams });
+  states.set(entities, { knowledge, voteLists, aws: anyWeakScanned, weakFoundCount, weakFound, kinds, weakPara, contexts, lists, cks, order, teams });
   return entities;
 }
 
@@ -705,8 +478,7 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
 /** The article's knowledge: what the body says each name is, and the name forms it knows. */
 interface Knowledge {
   dict: Dictionary | undefined;
-  version: number;
-  /** the knowledge as a list of keys, types and words (see makeKnowledge) */
+  /** the knowledge as a list of keys, types and words (see makeKnowledge): equal lists, equal knowledge */
   state: readonly unknown[];
   votes: Map<string, Votes>;
   typeOf(key: string): EntityType | undefined;
@@ -825,7 +597,7 @@ function sameVotes(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /** The article's knowledge from every paragraph's votes, in text order, and the team's dictionary. */
-function makeKnowledge(voteLists: readonly (readonly unknown[])[], dict: Dictionary | undefined, version?: number): Knowledge {
+function makeKnowledge(voteLists: readonly (readonly unknown[])[], dict: Dictionary | undefined): Knowledge {
   const votes = new Map<string, Votes>();
   const vote = (key: string, type: EntityType, w: number) => {
     let m = votes.get(key);
@@ -899,7 +671,6 @@ function makeKnowledge(voteLists: readonly (readonly unknown[])[], dict: Diction
   }
   return {
     dict,
-    version: version ?? stateVersion(state, dict),
     state,
     votes,
     typeOf,
@@ -1382,7 +1153,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   for (let i = 0; same && i < winVotes.length; i++) same = sameVotes(prev.voteLists[from + i], winVotes[i]);
   const voteLists = prev.voteLists.slice(0, from).concat(winVotes, prev.voteLists.slice(oldEnd));
   if (!same) {
-    const state = makeKnowledge(voteLists, dict, k.version).state;
+    const state = makeKnowledge(voteLists, dict).state;
     if (state.length !== k.state.length || state.some((x, i) => x !== k.state[i])) return undefined;
   }
 

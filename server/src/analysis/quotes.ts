@@ -295,7 +295,7 @@ function* prepareRun(input: ArticleInput, sl: Slicer): Generator<void, Prepared,
   // (paragraphs whose analysis is the one of the previous run take their row from its table)
   const prev = previousTable(analyses);
   const tab = new ParaTable(n);
-  const { pps, vars, fl, fam, vkey, exitFam } = tab;
+  const { pps, fl, fam, vkey, exitFam } = tab;
   const continuesOut = new Uint8Array(n);
   /** the paragraphs that have quotation marks (the only ones most steps look at) */
   const marked: number[] = [];

@@ -157,12 +157,30 @@ function bodyLike(text: string): boolean {
  * except for sentence spans.
  */
 export function detectStructure(text: string, slices: ParagraphSlice[], analyses: ParagraphAnalysis[]): Structure {
-  const kinds: ParagraphKind[] = slices.map(() => 'body');
+  const steps = detectStructureSteps(text, slices, analyses);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Paragraphs between two pauses of detectStructureSteps. */
+const STRUCTURE_SLICE = 2000;
+
+/** detectStructure as a generator that pauses every few thousand paragraphs (a very long article is read in slices). */
+export function* detectStructureSteps(text: string, slices: ParagraphSlice[], analyses: ParagraphAnalysis[]): Generator<void, Structure, void> {
+  const n = slices.length;
+  const kinds: ParagraphKind[] = new Array<ParagraphKind>(n).fill('body');
   const boilerplateKind = new Map<number, BoilerplateKind>();
   const structure: Structure = { sections: [], paragraphs: [], boilerplate: [] };
-  const shape = slices.map((s, i) => shapeOf(s.text, analyses[i]));
+  const shape: Shape[] = new Array(n);
   // a typed list: hashes are doubles, and a plain array's element kind would vary from call to call
-  const normal = Float64Array.from(shape, (x) => x.normal);
+  const normal = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    shape[i] = shapeOf(slices[i].text, analyses[i]);
+    normal[i] = shape[i].normal;
+    if (i % STRUCTURE_SLICE === STRUCTURE_SLICE - 1) yield;
+  }
 
   // Headline: the first paragraph when it reads like a title (markdown "# " or a short unpunctuated line).
   let first = 0;
@@ -181,6 +199,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
           boilerplateKind.set(i, 'repeated-headline');
         }
       }
+      yield;
     }
   }
 
@@ -220,6 +239,7 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   const seen = new Map<number, number>();
   let inRelated = false;
   for (let i = first; i < slices.length; i++) {
+    if (i % STRUCTURE_SLICE === STRUCTURE_SLICE - 1) yield;
     if (kinds[i] === 'byline' || kinds[i] === 'dateline') continue;
     const s = slices[i];
     if (inRelated) {
@@ -267,7 +287,9 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
   }
 
   // Sections: short title-like lines between body paragraphs, or markdown headings.
+  yield;
   for (let i = first; i < slices.length; i++) {
+    if (i % STRUCTURE_SLICE === STRUCTURE_SLICE - 1) yield;
     if (kinds[i] !== 'body') continue;
     const s = slices[i];
     const heading = shape[i].heading;
@@ -279,9 +301,16 @@ export function detectStructure(text: string, slices: ParagraphSlice[], analyses
     }
   }
 
-  structure.paragraphs = slices.map((s, i) => new ArticleParagraph(i, s.start, s.end, kinds[i], analyses[i]?.nlp.sentences ?? []));
+  const paragraphs: Paragraph[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = slices[i];
+    paragraphs[i] = new ArticleParagraph(i, s.start, s.end, kinds[i], analyses[i]?.nlp.sentences ?? []);
+    if (i % STRUCTURE_SLICE === STRUCTURE_SLICE - 1) yield;
+  }
+  structure.paragraphs = paragraphs;
   structure.boilerplate = mergeBoilerplate(text, structure.paragraphs, boilerplateKind);
   normals.set(structure, normal);
+  kindLists.set(structure, kinds);
   return structure;
 }
 
