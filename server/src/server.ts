@@ -54,6 +54,7 @@ import {
 import { ParsePool } from './parsePool';
 import { ArticleStore } from './store';
 import { ArticleDocument } from './document';
+import { IdleCollector } from './memory';
 import { sourceOf } from './analysis/article';
 import { WATCH_GLOB, WorkspaceIndex } from './workspace';
 
@@ -74,11 +75,16 @@ export function startServer(connection: Connection): void {
   const parser = new ParsePool(join(__dirname, 'parseWorker.js'), (message, level) =>
     level === 'info' ? connection.console.log(message) : connection.console.warn(message),
   );
+  const memory = new IdleCollector();
   const store = new ArticleStore({
     parser,
     current: (uri) => documents.get(uri),
     options: (doc) => ({ scareQuoteHints: true, dictionary: dictionaryFor(doc.uri)?.dictionary }),
     analyzed: (doc, article) => {
+      // a long fresh analysis leaves much garbage: collected once the server is idle
+      const s = article.stats;
+      if (s.paragraphs - s.cachedParagraphs > 500) memory.analysed(sourceOf(article).length);
+      else memory.busy();
       workspaceIndex.noteOpen(doc.uri, article, documents.get(doc.uri));
       const publishCurrent = () => {
         const current = documents.get(doc.uri);
