@@ -29,7 +29,6 @@ function toSymbol(doc: OffsetDocument, n: OutlineNode): DocumentSymbol {
   };
 }
 
-/** The outline as hierarchical document symbols. */
 /**
  * The outline of one analysis, made once: the editor asks for it again and again (Outline
  * view, breadcrumbs, sticky scroll, Go to Symbol) while the text stays the same, and the
