@@ -109,7 +109,7 @@ export function* analyzeQuotesSteps(input: ArticleInput, entities: Entity[], sli
   try {
     const r = yield* run(input, entities, new Slicer(sliceMs));
     const findings = r.mixed ? [...r.findings, r.mixed].sort(byPosition) : r.findings;
-    states.set(r.quotes, { chainParas: r.chainParas, lastBefore: LastTable.of(r.lastBefore), lastEnd: r.lastAfter, genders: r.genders, vars: r.vars, kinds: r.kinds, blocked: r.blocked, findings, entities: signature(entities) });
+    states.set(r.quotes, { chainParas: r.chainParas, lastBefore: LastTable.of(r.lastBefore), lastEnd: r.lastAfter, genders: r.genders, counts: mentionCounts(entities), vars: r.vars, kinds: r.kinds, blocked: r.blocked, findings, entities: signature(entities) });
     return { quotes: r.quotes, findings };
   } catch {
     return { quotes: [], findings: [] };
@@ -141,8 +141,10 @@ interface RunResult {
   lastBefore: Last[];
   /** the speaker state after the range */
   lastAfter: Last;
-  /** the gender of every person, as the pronoun rules read it */
+  /** the gender of every person, as the pronoun rules read it (a ranged run leaves it empty) */
   genders: Map<string, 'male' | 'female' | null>;
+  /** the gender of a person as this run reads it */
+  gender(e: Entity): 'male' | 'female' | null;
   /** each paragraph's pairing of its marks, and its kind */
   vars: Variant[];
   kinds: ParagraphKind[];
@@ -157,6 +159,8 @@ interface QuoteState {
   /** the speaker state after the last quotation */
   lastEnd: Last;
   genders: Map<string, 'male' | 'female' | null>;
+  /** how many mentions each person had */
+  counts: Map<string, number>;
   vars: Variant[];
   kinds: ParagraphKind[];
   blocked: boolean;
@@ -549,9 +553,10 @@ function* run(input: ArticleInput, entities: Entity[], sl: Slicer, range?: Range
   }
 
   findings.sort(byPosition);
+  // the gender of every person, kept to tell whether an edit changed one (a splice works out only those it may have changed)
   const genders = new Map<string, 'male' | 'female' | null>();
-  for (const e of entities) if (e.type === 'person') genders.set(e.id, mentions.gender(e));
-  return { quotes, findings, mixed: mixedList[0], chainParas, lastBefore, lastAfter: last, genders, vars, kinds, blocked: !!block };
+  if (!range) for (const e of entities) if (e.type === 'person') genders.set(e.id, mentions.gender(e));
+  return { quotes, findings, mixed: mixedList[0], chainParas, lastBefore, lastAfter: last, genders, gender: (e) => mentions.gender(e), vars, kinds, blocked: !!block };
 }
 
 // ---------------------------------------------------------------------------
@@ -1826,7 +1831,17 @@ export function spliceQuotes(prevQuotes: Quote[], input: ArticleInput, entities:
     while (to < n && (P.starts[to] < changedEnd + LOOKBACK || fl[to] & F_MARKS)) to++;
     if (to > n) to = n;
     const R = runToEnd(run(input, entities, sl, { from, to, last: entry }, P));
-    for (const [id, g] of R.genders) if (prev.genders.get(id) !== g) return undefined;
+    // a person's gender (as the pronoun rules read it) changes only with its mentions in the changed
+    // paragraphs, or with mentions gained or lost: those are worked out again, the others kept
+    const genders = new Map(prev.genders);
+    for (const e of entities) {
+      if (e.type !== 'person') continue;
+      const old = prev.genders.get(e.id);
+      if (old !== undefined && prev.counts.get(e.id) === e.mentions.length && !mentionIn(e, P.starts[cFrom] ?? Infinity, changedEnd)) continue;
+      const g = R.gender(e);
+      if (g !== old) return undefined;
+      genders.set(e.id, g);
+    }
     const oldTo = to - dp;
     const k2 = lowerBound(prev.chainParas, oldTo);
     const after = k2 < prev.chainParas.length;
@@ -1834,7 +1849,7 @@ export function spliceQuotes(prevQuotes: Quote[], input: ArticleInput, entities:
       if (to >= n) return undefined;
       continue;
     }
-    return splice(prevQuotes, prev, R, w, from, to, k, k2, mapPos, mapPara, mapLast, P);
+    return splice(prevQuotes, prev, R, w, from, to, k, k2, mapPos, mapPara, mapLast, P, genders, mentionCounts(entities));
   }
   return undefined;
 }
@@ -1852,6 +1867,8 @@ function splice(
   mapPara: (p: number) => number,
   mapLast: (l: Last) => Last,
   P: Prepared,
+  genders: Map<string, 'male' | 'female' | null>,
+  counts: Map<string, number>,
 ): { quotes: Quote[]; findings: Finding[] } | undefined {
   const dp = w.newEnd - w.oldEnd;
   const oldTo = to - dp;
@@ -1913,7 +1930,8 @@ function splice(
     chainParas: prev.chainParas.slice(0, k).concat(R.chainParas, prev.chainParas.slice(k2).map((p) => p + dp)),
     lastBefore,
     lastEnd,
-    genders: R.genders,
+    genders,
+    counts,
     vars: R.vars,
     kinds: R.kinds,
     blocked: false,
@@ -1934,6 +1952,26 @@ function firstQuoteFrom(quotes: readonly Quote[], p: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** How many mentions each person has. */
+function mentionCounts(entities: Entity[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of entities) if (e.type === 'person') out.set(e.id, e.mentions.length);
+  return out;
+}
+
+/** Whether an entity has a mention starting in [start, end) (its mentions are in text order). */
+function mentionIn(e: Entity, start: number, end: number): boolean {
+  const ms = e.mentions;
+  let lo = 0;
+  let hi = ms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ms[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ms.length && ms[lo].start < end;
 }
 
 function lowerBound(xs: readonly number[], x: number): number {
