@@ -1241,7 +1241,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
     const c: Cluster = {
       key: old.key,
       raws: old.raws,
-      pis: moves ? old.pis.map((pi) => (pi >= oldEnd ? pi + dp : pi)) : old.pis,
+      pis: moves && dp !== 0 ? movedParagraphs(old.pis, oldEnd, dp) : old.pis,
       firstJ: old.firstJ,
       votes: old.votes,
       team: old.team,
@@ -1262,24 +1262,44 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   return entities;
 }
 
-/** An entity whose mentions from paragraph `oldEnd` on moved by `shift` characters and `dp` paragraphs. */
+/** The first index of a list in text order whose paragraph is at or after p. */
+function firstFrom<T>(list: readonly T[], p: number, paragraphOf: (x: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (paragraphOf(list[mid]) < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * An entity whose mentions from paragraph `oldEnd` on moved by `shift` characters and `dp`
+ * paragraphs. The mentions before stay the same objects (copied as a block, not visited).
+ */
 function movedEntity(e: Entity, oldEnd: number, oldAfter: number, dp: number, shift: number): Entity {
-  const mentions: Mention[] = new Array(e.mentions.length);
-  for (let i = 0; i < mentions.length; i++) {
+  const first = firstFrom(e.mentions, oldEnd, (m) => m.paragraph);
+  const mentions = e.mentions.slice(0, first);
+  for (let i = first; i < e.mentions.length; i++) {
     const m = e.mentions[i];
-    if (m.paragraph < oldEnd) {
-      mentions[i] = m;
-      continue;
-    }
     const out: Mention = { start: m.start + shift, end: m.end + shift, text: m.text, paragraph: m.paragraph + dp, context: m.context };
     if (m.prefix) out.prefix = { start: m.prefix.start + shift, end: m.prefix.end + shift, text: m.prefix.text };
     if (m.possessive) out.possessive = true;
-    mentions[i] = out;
+    mentions.push(out);
   }
   return {
     ...e,
     mentions,
-    descriptions: e.descriptions.map((d) => (d.start >= oldAfter ? { start: d.start + shift, end: d.end + shift, text: d.text, kind: d.kind } : d)),
+    descriptions: e.descriptions.length ? e.descriptions.map((d) => (d.start >= oldAfter ? { start: d.start + shift, end: d.end + shift, text: d.text, kind: d.kind } : d)) : e.descriptions,
     quotes: [],
   };
+}
+
+/** Paragraph indices in order, those from `oldEnd` on moved by `dp`. */
+function movedParagraphs(pis: readonly number[], oldEnd: number, dp: number): number[] {
+  const first = firstFrom(pis, oldEnd, (p) => p);
+  const out = pis.slice(0, first);
+  for (let i = first; i < pis.length; i++) out.push(pis[i] + dp);
+  return out;
 }

@@ -1894,7 +1894,7 @@ function splice(
       depth: q.depth,
       speaker: sp && { start: mapPos(sp.start), end: mapPos(sp.end), text: sp.text, name: sp.name, entity: sp.entity, via: sp.via },
       cue: cue && { start: mapPos(cue.start), end: mapPos(cue.end), text: cue.text },
-      paragraphs: q.paragraphs.map(mapPara),
+      paragraphs: dp === 0 ? q.paragraphs : q.paragraphs.map(mapPara),
     };
     if (!ok(moved.start) || !ok(moved.end) || !moved.parts.every((x) => ok(x.start) && ok(x.end)) || !moved.paragraphs.every(ok)) return undefined;
     if (moved.speaker && !(ok(moved.speaker.start) && ok(moved.speaker.end))) return undefined;

@@ -401,14 +401,13 @@ export function spliceStructure(
     dateline: prev.dateline,
     byline: prev.byline && prev.byline.start >= prev.paragraphs[oldEnd].start ? moved(prev.byline, shift) : prev.byline,
     sections,
-    paragraphs: new Array(n),
+    paragraphs: [],
     boilerplate: [],
   };
-  for (let k = 0; k < n; k++) {
-    const old = k < from - 1 ? prev.paragraphs[k] : undefined;
-    structure.paragraphs[k] =
-      old && old.kind === kinds[k] ? old : new ArticleParagraph(k, slices[k].start, slices[k].end, kinds[k], analyses[k]?.nlp.sentences ?? []);
-  }
+  // paragraphs before the one before the window are the old objects (their kinds did not change)
+  const paragraphs = prev.paragraphs.slice(0, from - 1);
+  for (let k = from - 1; k < n; k++) paragraphs.push(new ArticleParagraph(k, slices[k].start, slices[k].end, kinds[k], analyses[k]?.nlp.sentences ?? []));
+  structure.paragraphs = paragraphs;
   const firstAfter = prev.paragraphs[oldEnd].start;
   for (const b of prev.boilerplate) {
     if (b.start < firstAfter) structure.boilerplate.push(b);
