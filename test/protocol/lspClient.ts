@@ -133,11 +133,15 @@ export async function startClient({ initializationOptions, rootUri = null, setti
       });
     },
     waitForAnalysis(uri, version, timeoutMs = 15000) {
-      const done = () =>
-        notifications.some((n) => {
+      // (newest first: a benchmark waits for the status of the version it just sent)
+      const done = () => {
+        for (let i = notifications.length - 1; i >= 0; i--) {
+          const n = notifications[i];
           const p = n.params as { uri?: string; version?: number } | undefined;
-          return n.method === 'articleLens/status' && p?.uri === uri && p.version === version;
-        });
+          if (n.method === 'articleLens/status' && p?.uri === uri && p.version === version) return true;
+        }
+        return false;
+      };
       return new Promise((resolvePromise, reject) => {
         const check = () => {
           if (!done()) return;
