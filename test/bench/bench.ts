@@ -9,6 +9,7 @@
  * and of several rounds through the protocol (a fresh server each), each round's p50 and p95
  * over 200 edits.
  */
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { analyzeArticle, ParagraphCache, wasSpliced } from '../../server/src/analysis/article';
@@ -230,7 +231,11 @@ async function overProtocol(labels: string[]): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const label of labels) {
     const all: Round[] = [];
-    for (let r = 0; r < rounds(label); r++) all.push(await protocolRound(label, 11 + r));
+    // each round in a process of its own: the client must not carry the in-process runs' heap (its pauses would count)
+    for (let r = 0; r < rounds(label); r++) {
+      const out = execFileSync(process.execPath, [process.argv[1], '--round', label, String(11 + r)], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 1_800_000 });
+      all.push(JSON.parse(out.trim().split('\n').pop() as string) as Round);
+    }
     const m = (f: (r: Round) => number) => median(all.map(f));
     console.log(
       `| ${label} | ${all.length} | ${ms(m((r) => r.open))} | ${ms(m((r) => r.diagP50))} / ${ms(m((r) => r.diagP95))} | ${ms(m((r) => r.analysisP50))} | ${ms(m((r) => r.tokensP50))} / ${ms(m((r) => r.tokensP95))} | ${ms(m((r) => r.hoverP50))} / ${ms(m((r) => r.hoverP95))} | ${ms(m((r) => r.symbolsP50))} / ${ms(m((r) => r.symbolsP95))} | ${mb(m((r) => r.rss))} | ${mb(m((r) => r.heap))} |`,
@@ -279,6 +284,11 @@ async function hoverDuringBigAnalysis(label: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const round = process.argv.indexOf('--round');
+  if (round >= 0) {
+    console.log(JSON.stringify(await protocolRound(process.argv[round + 1], Number(process.argv[round + 2]))));
+    return;
+  }
   const asked = process.argv.slice(2).filter((a) => a in SIZES);
   const labels = asked.length ? asked : Object.keys(SIZES);
   console.log(`# Article Lens benchmark — node ${process.version}, ${new Date().toISOString()}`);
