@@ -39,8 +39,14 @@ class CrashHandler implements ErrorHandler {
     private readonly stopped: (restarting: boolean) => void,
   ) {}
 
-  error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
-    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
+  /**
+   * A write to a server that has just died fails ("Channel closed") before the client sees the
+   * process exit; `closed` then restarts it. Such errors are `handled`: the client logs them to the
+   * output without a notification, and the user hears of a crash once, from `closed`.
+   */
+  error(error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
+    if (count !== undefined && count <= 3) return { action: ErrorAction.Continue, handled: true };
+    return { action: ErrorAction.Shutdown, message: `The connection to the Article Lens server keeps failing (${error.message}); the server is stopped. Run "Article Lens: Restart Server" to start it again.` };
   }
 
   closed(): CloseHandlerResult {
