@@ -170,6 +170,8 @@ export async function startClient({ initializationOptions, rootUri = null, setti
       } catch {
         // already gone
       }
+      // a profiled server writes its profile as it exits: give it the time
+      if (nodeArgs.length && child.exitCode === null) await new Promise((r) => (child.once('exit', r), setTimeout(r, 10_000)));
       connection.dispose();
       if (child.exitCode === null) child.kill();
     },

@@ -3,7 +3,7 @@ import { adoptNlp, analyzeParagraphNlp, shared, sharedString } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
 import { detectStructureSteps, prepareStructureParagraph, spliceStructure } from './structure';
 import { buildEntitiesSteps, prepareEntityParagraph, spliceEntities, type EditWindow } from './entities';
-import { analyzeQuotesSteps, spliceQuotes } from './quotes';
+import { analyzeQuotesSteps, spliceQuotes, type QuoteWindow } from './quotes';
 import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from './quoteLocal';
 import { ParagraphCache } from './cache';
 import type { Dictionary } from './dictionary';
@@ -82,12 +82,24 @@ interface Basis {
   options: AnalysisOptions;
 }
 
-/** Where the paragraphs of a new version differ from those of the version before (see EditWindow). */
-type Window = Pick<EditWindow, 'from' | 'oldEnd' | 'newEnd' | 'shift'> & {
-  /** the old text changed in [changeStart, changeOldEnd) */
-  changeStart: number;
-  changeOldEnd: number;
-};
+/**
+ * Where the paragraphs of a new version differ from those of the version before (see
+ * EditWindow and QuoteWindow). A class, so every edit's window has one shape: the splices
+ * read it in their hottest loops, and objects of changing shapes keep V8 from optimising them.
+ */
+class Window implements EditWindow, QuoteWindow {
+  constructor(
+    readonly from: number,
+    readonly oldEnd: number,
+    readonly newEnd: number,
+    readonly shift: number,
+    /** the old text changed in [changeStart, changeOldEnd) */
+    readonly changeStart: number,
+    readonly changeOldEnd: number,
+    readonly oldParagraphs: readonly ParagraphSlice[],
+    readonly oldAnalyses: readonly ParagraphAnalysis[],
+  ) {}
+}
 
 /** How each article was made: spliced from the version before, or by the whole article-level pass. */
 const made = new WeakMap<Article, 'spliced' | 'full'>();
@@ -116,7 +128,7 @@ function* paragraphsOf(
   const n0 = basis.paragraphs.length;
   if (!change) {
     const end = basis.text.length;
-    return { paragraphs: basis.paragraphs, known: basis.analyses, basis, window: { from: n0, oldEnd: n0, newEnd: n0, shift: 0, changeStart: end, changeOldEnd: end } };
+    return { paragraphs: basis.paragraphs, known: basis.analyses, basis, window: new Window(n0, n0, n0, 0, end, end, basis.paragraphs, basis.analyses) };
   }
   const { paragraphs, reused } = resplitParagraphs(basis.text, basis.paragraphs, text, change);
   const n = paragraphs.length;
@@ -124,7 +136,7 @@ function* paragraphsOf(
   while (from < n && from < n0 && reused[from] === from && paragraphs[from].start === basis.paragraphs[from].start) from++;
   let after = 0;
   while (after < n - from && after < n0 - from && reused[n - 1 - after] === n0 - 1 - after) after++;
-  const window = { from, oldEnd: n0 - after, newEnd: n - after, shift: text.length - basis.text.length, changeStart: change.start, changeOldEnd: change.oldEnd };
+  const window = new Window(from, n0 - after, n - after, text.length - basis.text.length, change.start, change.oldEnd, basis.paragraphs, basis.analyses);
   const analyses: (ParagraphAnalysis | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) analyses[i] = reused[i] >= 0 ? basis.analyses[reused[i]] : undefined;
   return { paragraphs, known: analyses, basis, window };
@@ -158,33 +170,45 @@ function* assemble(
     yield;
   }
   const input: ArticleInput = { text, paragraphs, analyses, structure, options };
-  let entities = spliced && from ? spliceEntities(from.previous.entities, input, { ...from.window, oldParagraphs: from.basis.paragraphs, oldAnalyses: from.basis.analyses }) : undefined;
+  let entities = spliced && from ? spliceEntities(from.previous.entities, input, from.window) : undefined;
   if (!entities) {
     spliced = false;
     entities = yield* buildEntitiesSteps(whole());
     yield;
   }
-  const spliceable = spliced && from ? spliceQuotes(from.previous.quotes, input, entities, { ...from.window, oldParagraphs: from.basis.paragraphs }) : undefined;
+  const spliceable = spliced && from ? spliceQuotes(from.previous.quotes, input, entities, from.window) : undefined;
   if (!spliceable) spliced = false;
   const { quotes, findings } = spliceable ?? (yield* analyzeQuotesSteps(whole(), entities));
-  const byId = new Map(entities.map((e) => [e.id, e]));
-  quotes.forEach((q, i) => {
-    const id = q.speaker?.entity;
-    if (id) byId.get(id)?.quotes.push(i);
-  });
-  const stats: ArticleStats = {
-    people: entities.filter((e) => e.type === 'person').length,
-    places: entities.filter((e) => e.type === 'place').length,
-    organizations: entities.filter((e) => e.type === 'organization').length,
-    quotes: quotes.length,
-    unattributedQuotes: quotes.filter((q) => q.kind === 'direct' && !q.speaker).length,
-    paragraphs: paragraphs.length,
-    cachedParagraphs,
-    millis: now() - started,
-  };
-  const article = makeArticle(text, structure, entities, quotes, findings, stats);
+  const article = finish(text, structure, entities, quotes, findings, paragraphs.length, cachedParagraphs, started);
   made.set(article, spliced ? 'spliced' : 'full');
   return article;
+}
+
+/**
+ * Each person's quotations and the counts, then the Article. A plain function, not part of the
+ * generator above: V8 optimises a long-running loop only in a function it can replace on the
+ * stack, which a generator is not, so the first edits of a long article would run this loop slowly.
+ */
+function finish(text: TextSource, structure: Structure, entities: Article['entities'], quotes: Article['quotes'], findings: Article['findings'], paragraphs: number, cachedParagraphs: number, started: number): Article {
+  const byId = new Map<string, Article['entities'][number]>();
+  let people = 0;
+  let places = 0;
+  let organizations = 0;
+  for (const e of entities) {
+    byId.set(e.id, e);
+    if (e.type === 'person') people++;
+    else if (e.type === 'place') places++;
+    else if (e.type === 'organization') organizations++;
+  }
+  let unattributedQuotes = 0;
+  for (let i = 0; i < quotes.length; i++) {
+    const q = quotes[i];
+    const id = q.speaker?.entity;
+    if (id) byId.get(id)?.quotes.push(i);
+    if (q.kind === 'direct' && !q.speaker) unattributedQuotes++;
+  }
+  const stats: ArticleStats = { people, places, organizations, quotes: quotes.length, unattributedQuotes, paragraphs, cachedParagraphs, millis: now() - started };
+  return makeArticle(text, structure, entities, quotes, findings, stats);
 }
 
 const sources = new WeakMap<Article, TextSource>();
