@@ -94,6 +94,9 @@ interface Encoding {
   data: number[];
   /** first[i] is the index of the first token of articleIndex(article).mentions[i]; first[n] the number of tokens */
   first: Uint32Array;
+  /** where each of those mentions starts and ends */
+  starts: Float64Array;
+  ends: Float64Array;
   /**
    * When this encoding was made from another one (whose data is `base`): the integers it
    * replaced, as a semantic-tokens edit. Dropped once sent, so no encoding keeps another alive.
@@ -105,19 +108,35 @@ interface Encoding {
 function encodeWhole(doc: OffsetDocument, article: Article): Encoding {
   const { mentions, owners } = articleIndex(article);
   const w = new TokenWriter(doc);
-  const first = new Uint32Array(mentions.length + 1);
+  const n = mentions.length;
+  const first = new Uint32Array(n + 1);
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
   let tokens = 0;
-  for (let i = 0; i < mentions.length; i++) {
+  for (let i = 0; i < n; i++) {
     first[i] = tokens;
+    starts[i] = mentions[i].start;
+    ends[i] = mentions[i].end;
     tokens += w.mention(mentions[i], owners[i]);
   }
-  first[mentions.length] = tokens;
-  return { data: w.data, first };
+  first[n] = tokens;
+  return { data: w.data, first, starts, ends };
 }
 
-/** Whether two mentions give the same token at the same place. */
-function sameToken(a: Mention, ea: Entity, b: Mention, eb: Entity, shift: number): boolean {
-  return b.start === a.start + shift && b.end === a.end + shift && a.text === b.text && ea.type === eb.type && modifiersOf(a, ea) === modifiersOf(b, eb);
+/**
+ * Whether mention i of an encoding gives the same tokens as `m`, `shift` characters later.
+ * Callers ask only where the text around both is the same (before or after an edit), so the
+ * offsets tell the text and its line breaks; type and modifiers are read from the encoding.
+ */
+function sameTokens(old: Encoding, i: number, m: Mention, owner: Entity, shift: number): boolean {
+  const k = old.first[i] * 5;
+  return (
+    old.first[i + 1] > old.first[i] &&
+    m.start === old.starts[i] + shift &&
+    m.end === old.ends[i] + shift &&
+    old.data[k + 3] === tokenTypes.indexOf(owner.type) &&
+    old.data[k + 4] === modifiersOf(m, owner)
+  );
 }
 
 /**
@@ -131,30 +150,28 @@ function encodeFrom(doc: OffsetDocument, article: Article, base: Article, old: E
   const change = ropeChange(sourceOf(base), sourceOf(article));
   if (!change) return undefined;
   const shift = change.newEnd - change.oldEnd;
-  const was = articleIndex(base);
   const now = articleIndex(article);
-  const oldN = was.mentions.length;
+  const oldN = old.starts.length;
   const newN = now.mentions.length;
-  if (old.first.length !== oldN + 1) return undefined;
   // the mentions before the edit, then those after it
   let p = 0;
-  while (p < oldN && p < newN && now.mentions[p].end <= change.start && sameToken(was.mentions[p], was.owners[p], now.mentions[p], now.owners[p], 0)) p++;
+  while (p < oldN && p < newN && old.ends[p] <= change.start && sameTokens(old, p, now.mentions[p], now.owners[p], 0)) p++;
   let s = 0;
-  while (
-    s < oldN - p &&
-    s < newN - p &&
-    was.mentions[oldN - 1 - s].start >= change.oldEnd &&
-    sameToken(was.mentions[oldN - 1 - s], was.owners[oldN - 1 - s], now.mentions[newN - 1 - s], now.owners[newN - 1 - s], shift)
-  )
-    s++;
+  while (s < oldN - p && s < newN - p && old.starts[oldN - 1 - s] >= change.oldEnd && sameTokens(old, oldN - 1 - s, now.mentions[newN - 1 - s], now.owners[newN - 1 - s], shift)) s++;
   // the mentions in between, written after the last token before them
   const w = new TokenWriter(doc);
   if (p > 0) w.after(lastTokenStart(now.mentions[p - 1]));
   const first = new Uint32Array(newN + 1);
+  const starts = new Float64Array(newN);
+  const ends = new Float64Array(newN);
   first.set(old.first.subarray(0, p + 1));
+  starts.set(old.starts.subarray(0, p));
+  ends.set(old.ends.subarray(0, p));
   let tokens = old.first[p];
   for (let i = p; i < newN - s; i++) {
     first[i] = tokens;
+    starts[i] = now.mentions[i].start;
+    ends[i] = now.mentions[i].end;
     tokens += w.mention(now.mentions[i], now.owners[i]);
   }
   const start = old.first[p] * 5;
@@ -167,18 +184,20 @@ function encodeFrom(doc: OffsetDocument, article: Article, base: Article, old: E
     oldStop = k + 5;
     const moved = tokens - old.first[oldN - s];
     for (let i = newN - s; i <= newN; i++) first[i] = old.first[i - newN + oldN] + moved;
+    for (let i = newN - s; i < newN; i++) {
+      starts[i] = old.starts[i - newN + oldN] + shift;
+      ends[i] = old.ends[i - newN + oldN] + shift;
+    }
   } else first[newN] = tokens;
   const middle = w.data;
-  const data = old.data.slice(0, start);
-  for (const x of middle) data.push(x);
-  for (let i = oldStop; i < old.data.length; i++) data.push(old.data[i]);
+  const data = old.data.slice(0, start).concat(middle, old.data.slice(oldStop));
   // the smallest edit: what the replaced integers and their replacement have in common is kept
   let head = 0;
   while (head < middle.length && start + head < oldStop && middle[head] === old.data[start + head]) head++;
   let tail = 0;
   while (tail < middle.length - head && tail < oldStop - start - head && middle[middle.length - 1 - tail] === old.data[oldStop - 1 - tail]) tail++;
   const edit = { start: start + head, deleteCount: oldStop - start - head - tail, data: middle.slice(head, middle.length - tail) };
-  return { data, first, edit, base: old.data };
+  return { data, first, starts, ends, edit, base: old.data };
 }
 
 /** The tokens of a whole article, encoded once per analysis (every edit asks for them, often twice). */
