@@ -142,6 +142,39 @@ describe('incremental analysis', () => {
     expect(spliced / total).toBeGreaterThan(0.5);
   });
 
+  it.each([
+    ['the sample article', SAMPLE, 41],
+    ['a generated article', generateArticle(30_000, 4), 42],
+  ])('splices edits inside the names of %s (a name broken, lengthened or made new), and each equals a fresh analysis', (_name, start, seed) => {
+    const rnd = random(seed);
+    const warm = new ParagraphCache();
+    const fresh = new ParagraphCache();
+    let rope = Rope.of(start);
+    let previous = analyzeArticle(rope, {}, warm);
+    let spliced = 0;
+    let total = 0;
+    const names = [...start.matchAll(/\p{Lu}\p{Ll}{3,}/gu)].map((m) => m.index!);
+    for (let i = 0; i < 24; i++) {
+      const at = names[Math.floor(rnd() * names.length)];
+      const word = /^\p{L}+/u.exec(start.slice(at))![0];
+      // inside the word, at its end, or a new capitalised word after it
+      const where = i % 3 === 0 ? at + 1 + Math.floor(rnd() * (word.length - 1)) : at + word.length;
+      const typed = i % 3 === 0 ? '“' : i % 3 === 1 ? 's' : ' Kowalczyk';
+      for (const [from, to, insert] of [
+        [where, where, typed],
+        [where, where + typed.length, ''],
+      ] as const) {
+        rope = rope.edit(from, to, insert);
+        const next = analyzeArticle(rope, {}, warm, previous);
+        total++;
+        if (wasSpliced(next)) spliced++;
+        expect(comparable(next)).toEqual(comparable(analyzeArticle(rope.toString(), {}, fresh)));
+        previous = next;
+      }
+    }
+    expect(spliced / total).toBeGreaterThan(0.75);
+  });
+
   it('keeps the paragraph cache within its bound', () => {
     const cache = new ParagraphCache(5_000);
     analyzeArticle(generateArticle(40_000, 9), {}, cache);

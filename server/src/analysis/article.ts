@@ -176,7 +176,7 @@ function* assemble(
     entities = yield* buildEntitiesSteps(whole());
     yield;
   }
-  const spliceable = spliced && from ? spliceQuotes(from.previous.quotes, input, entities, from.window) : undefined;
+  const spliceable = spliced && from ? spliceQuotes(from.previous.quotes, input, entities, from.window, from.previous.entities) : undefined;
   if (!spliceable) spliced = false;
   const { quotes, findings } = spliceable ?? (yield* analyzeQuotesSteps(whole(), entities));
   const article = finish(text, structure, entities, quotes, findings, paragraphs.length, cachedParagraphs, started);

@@ -1097,12 +1097,104 @@ export interface EditWindow {
 }
 
 /**
+ * What changed between two knowledges, as a paragraph's pass reads it: the keys (and cores and
+ * acronyms) whose lookups answer differently, and the first words whose known forms differ.
+ */
+interface KnowledgeChanges {
+  keys: Set<string>;
+  firsts: Set<string>;
+}
+
+function knowledgeChanges(a: Knowledge, b: Knowledge): KnowledgeChanges {
+  const keys = new Set<string>();
+  for (const key of a.votes.keys()) if (!b.votes.has(key) || a.typeOf(key) !== b.typeOf(key)) keys.add(key);
+  for (const key of b.votes.keys()) if (!a.votes.has(key)) keys.add(key);
+  const diff = (x: ReadonlyMap<string, string>, y: ReadonlyMap<string, string>) => {
+    for (const [key, v] of x) if (y.get(key) !== v) keys.add(key);
+    for (const key of y.keys()) if (!x.has(key)) keys.add(key);
+  };
+  diff(a.surname, b.surname);
+  diff(a.fullByCore, b.fullByCore);
+  diff(a.orgStem, b.orgStem);
+  diff(acronymsOf(a), acronymsOf(b));
+  const firsts = new Set<string>();
+  const fa = formsOf(a);
+  const fb = formsOf(b);
+  for (const [first, list] of fa) {
+    const other = fb.get(first);
+    if (!other || other.length !== list.length || list.some((f, i) => !sameForm(f, other[i]))) firsts.add(first);
+  }
+  for (const first of fb.keys()) if (!fa.has(first)) firsts.add(first);
+  return { keys, firsts };
+}
+
+function sameForm(a: Form, b: Form): boolean {
+  return (
+    a.text === b.text &&
+    a.key === b.key &&
+    a.core === b.core &&
+    a.caps === b.caps &&
+    a.apostrophe === b.apostrophe &&
+    a.anyCase === b.anyCase &&
+    a.words.length === b.words.length &&
+    a.words.every((w, i) => w === b.words[i])
+  );
+}
+
+/** Whether two lists of a paragraph's mentions and their cluster keys are the same. */
+function sameMentions(a: readonly Raw[], aks: readonly string[] | undefined, b: readonly Raw[], bks: readonly string[] | undefined): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if ((aks ? aks[i] : x.key) !== (bks ? bks[i] : y.key)) return false;
+    if (x === y) continue;
+    if (
+      x.start !== y.start ||
+      x.end !== y.end ||
+      x.text !== y.text ||
+      x.name !== y.name ||
+      x.key !== y.key ||
+      x.core !== y.core ||
+      x.caps !== y.caps ||
+      x.type !== y.type ||
+      x.confidence !== y.confidence ||
+      x.possessive !== y.possessive ||
+      x.c !== y.c ||
+      x.words.length !== y.words.length ||
+      x.words.some((w, j) => w !== y.words[j])
+    )
+      return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a paragraph's pass (scanParagraph, listMentions) could read a changed part of the
+ * knowledge: a lookup of one of its candidates or mentions, or a known form at one of its words.
+ */
+function readsChanges(c: KnowledgeChanges, d: ParaData, base: readonly Raw[], list: readonly Raw[]): boolean {
+  const hit = (r: Raw) => c.keys.has(r.key) || c.keys.has(r.core) || (r.key.includes('.') && c.keys.has(r.key.replace(/\./g, '')));
+  for (const r of base) if (hit(r)) return true;
+  for (const r of list) if (hit(r)) return true;
+  if (c.firsts.size) {
+    const { scanKey, scanAlt } = d;
+    for (let i = 0; i < scanKey.length; i++) {
+      if (c.firsts.has(scanKey[i])) return true;
+      const alt = scanAlt?.[i];
+      if (alt !== undefined && c.firsts.has(alt)) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * The entities of an edited article from the entities of the version before (`prev`, as
  * buildEntities or this function made them), looking only at the edited paragraphs and at
  * the clusters their mentions belong to; the others are moved. Equals buildEntities on the
- * new input; undefined when the edit changes the article's knowledge (a name gains or loses
- * a vote, a headline's scan changes what the body reads) or the sports-report rule, and the
- * caller runs the whole pass.
+ * new input; undefined when the edit changes what the article knows of a name that a
+ * paragraph outside the window reads (a name gains or loses its type, a known form appears
+ * where the body names it), or the sports-report rule, and the caller runs the whole pass.
  */
 export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: EditWindow): Entity[] | undefined {
   const prev = states.get(prevEntities);
@@ -1152,9 +1244,32 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   let same = oldEnd - from === winVotes.length;
   for (let i = 0; same && i < winVotes.length; i++) same = sameVotes(prev.voteLists[from + i], winVotes[i]);
   const voteLists = prev.voteLists.slice(0, from).concat(winVotes, prev.voteLists.slice(oldEnd));
+  // when it changes (a name typed, or broken by a typed character), the splice holds if no
+  // paragraph outside the window reads what changed: the window and the clusters of the changed
+  // names are made again with the new knowledge
+  let know = k;
+  let changedKeys: ReadonlySet<string> | undefined;
   if (!same) {
-    const state = makeKnowledge(voteLists, dict).state;
-    if (state.length !== k.state.length || state.some((x, i) => x !== k.state[i])) return undefined;
+    const k2 = makeKnowledge(voteLists, dict);
+    if (k2.state.length !== k.state.length || k2.state.some((x, i) => x !== k.state[i])) {
+      const changes = knowledgeChanges(k, k2);
+      for (let pi = 0; pi < oldN; pi++) {
+        if (pi === from) pi = oldEnd;
+        if (pi >= oldN) break;
+        const np = pi < from ? pi : pi + dp;
+        const d = paraData(analyses[np], paragraphs[np].text);
+        const base = dict ? dictRaws(d, dict) : d.cands;
+        if (!readsChanges(changes, d, base, prev.lists[pi])) continue;
+        // it may: read it again, and it must still give the same mentions
+        const weak = prev.weakPara[pi];
+        const again = scanParagraph(k2, paragraphs[np].text, d, base, weak);
+        if (weak && (again.found !== undefined) !== !!prev.weakFound[pi]) return undefined;
+        listMentions(k2, again, weak, prev.aws);
+        if (!sameMentions(again.list, again.cks, prev.lists[pi], prev.cks[pi])) return undefined;
+      }
+      know = k2;
+      changedKeys = changes.keys;
+    }
   }
 
   // the window's mentions
@@ -1163,7 +1278,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   const memos: ArticleMemo[] = [];
   for (let i = 0; i < winDatas.length; i++) {
     const d = winDatas[i];
-    const a = scanParagraph(k, paragraphs[from + i].text, d, dict ? dictRaws(d, dict) : d.cands, winWeak[i]);
+    const a = scanParagraph(know, paragraphs[from + i].text, d, dict ? dictRaws(d, dict) : d.cands, winWeak[i]);
     if (winWeak[i] && a.found !== undefined) weakFoundCount++;
     memos.push(a);
   }
@@ -1171,7 +1286,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   const winLists: (readonly Raw[])[] = [];
   const winCks: (readonly string[] | undefined)[] = [];
   for (let i = 0; i < memos.length; i++) {
-    listMentions(k, memos[i], winWeak[i], prev.aws);
+    listMentions(know, memos[i], winWeak[i], prev.aws);
     winLists.push(memos[i].list);
     winCks.push(memos[i].cks);
   }
@@ -1188,6 +1303,8 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   };
   for (let pi = from; pi < oldEnd; pi++) addKeys(prev.lists[pi], prev.cks[pi]);
   for (let i = 0; i < winLists.length; i++) addKeys(winLists[i], winCks[i]);
+  // a cluster is typed with what the knowledge says of its key
+  if (changedKeys) for (const c of prev.order) if (changedKeys.has(c.key)) touched.add(c.key);
   const byKey = new Map<string, Cluster>();
   for (const c of prev.order) if (touched.has(c.key)) byKey.set(c.key, c);
   let teams = prev.teams;
@@ -1231,7 +1348,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   }
   // the sports-report rule types every cluster: it must not change
   if (teams >= 2 !== prev.teams >= 2) return undefined;
-  for (const c of remade) makeEntities(c, k, teams, where);
+  for (const c of remade) makeEntities(c, know, teams, where);
 
   // the other clusters are moved
   const oldAfter = oldEnd < oldN ? w.oldParagraphs[oldEnd].start : Infinity;
@@ -1258,7 +1375,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   for (let i = 0; i < memos.length; i++) weakFound[from + i] = winWeak[i] && memos[i].found !== undefined ? 1 : 0;
   weakFound.set(prev.weakFound.subarray(oldEnd), newEnd);
   const kinds = prev.kinds.slice(0, from).concat(winKinds, prev.kinds.slice(oldEnd));
-  states.set(entities, { knowledge: k, voteLists, aws: prev.aws, weakFoundCount, weakFound, kinds, weakPara, contexts, lists, cks, order, teams });
+  states.set(entities, { knowledge: know, voteLists, aws: prev.aws, weakFoundCount, weakFound, kinds, weakPara, contexts, lists, cks, order, teams });
   return entities;
 }
 

@@ -245,6 +245,20 @@ function signature(entities: Entity[]): string[] {
   return out;
 }
 
+/** The ids whose type or name differ between two signatures, or that only one of them has. */
+function changedEntities(a: readonly string[], b: readonly string[]): Set<string> {
+  const was = new Map<string, string>();
+  for (let i = 0; i < a.length; i += 3) was.set(a[i], a[i + 1] + '\u0000' + a[i + 2]);
+  const out = new Set<string>();
+  for (let i = 0; i < b.length; i += 3) {
+    const id = b[i];
+    if (was.get(id) !== b[i + 1] + '\u0000' + b[i + 2]) out.add(id);
+    was.delete(id);
+  }
+  for (const id of was.keys()) out.add(id);
+  return out;
+}
+
 /** Tells a loop when to pause: after `ms` of work, looked at every CHECK_EVERY units. */
 class Slicer {
   private count = 0;
@@ -1787,7 +1801,13 @@ const LOOKBACK = 6500;
  * moved. Equals analyzeQuotes on the new input; undefined when it cannot tell (the caller
  * runs the whole pass).
  */
-export function spliceQuotes(prevQuotes: Quote[], input: ArticleInput, entities: Entity[], w: QuoteWindow): { quotes: Quote[]; findings: Finding[] } | undefined {
+export function spliceQuotes(
+  prevQuotes: Quote[],
+  input: ArticleInput,
+  entities: Entity[],
+  w: QuoteWindow,
+  prevEntities: readonly Entity[],
+): { quotes: Quote[]; findings: Finding[] } | undefined {
   const prev = states.get(prevQuotes);
   if (!prev) return undefined;
   const n = input.paragraphs.length;
@@ -1795,7 +1815,17 @@ export function spliceQuotes(prevQuotes: Quote[], input: ArticleInput, entities:
   const dp = w.newEnd - w.oldEnd;
   if (prev.vars.length !== oldN || n !== oldN + dp || prev.blocked) return undefined;
   const sig = signature(entities);
-  if (sig.length !== prev.entities.length || sig.some((x, i) => x !== prev.entities[i])) return undefined;
+  // entities gained, lost or renamed (a name typed or broken in the edited paragraphs): none
+  // may be named outside those paragraphs, nor be the speaker of a quotation kept from before
+  let changed: Set<string> | undefined;
+  if (sig.length !== prev.entities.length || sig.some((x, i) => x !== prev.entities[i])) {
+    changed = changedEntities(prev.entities, sig);
+    const inWindow = (list: readonly Entity[], end: number) => {
+      for (const e of list) if (changed!.has(e.id) && e.mentions.some((m) => m.paragraph < w.from || m.paragraph >= end)) return false;
+      return true;
+    };
+    if (!inWindow(entities, w.newEnd) || !inWindow(prevEntities, w.oldEnd)) return undefined;
+  }
   const sl = new Slicer(Infinity);
   const P = runToEnd(prepareRun(input, sl));
   if (P.block) return undefined;
@@ -1839,9 +1869,10 @@ export function spliceQuotes(prevQuotes: Quote[], input: ArticleInput, entities:
       const old = prev.genders.get(e.id);
       if (old !== undefined && prev.counts.get(e.id) === e.mentions.length && !mentionIn(e, P.starts[cFrom] ?? Infinity, changedEnd)) continue;
       const g = R.gender(e);
-      if (g !== old) return undefined;
+      if (g !== old && !changed?.has(e.id)) return undefined;
       genders.set(e.id, g);
     }
+    if (changed) for (const id of changed) if (!entities.some((e) => e.id === id && e.type === 'person')) genders.delete(id);
     const oldTo = to - dp;
     const k2 = lowerBound(prev.chainParas, oldTo);
     const after = k2 < prev.chainParas.length;
@@ -1849,7 +1880,7 @@ export function spliceQuotes(prevQuotes: Quote[], input: ArticleInput, entities:
       if (to >= n) return undefined;
       continue;
     }
-    return splice(prevQuotes, prev, R, w, from, to, k, k2, mapPos, mapPara, mapLast, P, genders, mentionCounts(entities));
+    return splice(prevQuotes, prev, R, w, from, to, k, k2, mapPos, mapPara, mapLast, P, genders, mentionCounts(entities), sig, changed);
   }
   return undefined;
 }
@@ -1869,6 +1900,8 @@ function splice(
   P: Prepared,
   genders: Map<string, 'male' | 'female' | null>,
   counts: Map<string, number>,
+  sig: string[],
+  changed: ReadonlySet<string> | undefined,
 ): { quotes: Quote[]; findings: Finding[] } | undefined {
   const dp = w.newEnd - w.oldEnd;
   const oldTo = to - dp;
@@ -1878,10 +1911,12 @@ function splice(
 
   // quotations before the range are kept, those after it move
   const quotes = prevQuotes.slice(0, firstQuoteFrom(prevQuotes, from));
+  if (changed && quotes.some((q) => q.speaker?.entity !== undefined && changed.has(q.speaker.entity))) return undefined;
   for (const q of R.quotes) quotes.push(q);
   for (let i = firstQuoteFrom(prevQuotes, oldTo); i < prevQuotes.length; i++) {
     const q = prevQuotes[i];
     const sp = q.speaker;
+    if (changed && sp?.entity !== undefined && changed.has(sp.entity)) return undefined;
     const cue = q.cue;
     const moved: Quote = {
       start: mapPos(q.start),
@@ -1926,6 +1961,8 @@ function splice(
   if (!lastBefore) return undefined;
   const lastEnd = k2 < prev.chainParas.length ? mapLast(prev.lastEnd) : R.lastAfter;
   if (lastEnd && !(ok(lastEnd.para) && ok(lastEnd.speaker.start))) return undefined;
+  // the speakers carried from quotation to quotation must still be the entities they were
+  if (changed && [...lastBefore.who, lastEnd?.speaker ?? null].some((s) => s?.entity !== undefined && changed.has(s.entity))) return undefined;
   states.set(quotes, {
     chainParas: prev.chainParas.slice(0, k).concat(R.chainParas, prev.chainParas.slice(k2).map((p) => p + dp)),
     lastBefore,
@@ -1936,7 +1973,7 @@ function splice(
     kinds: R.kinds,
     blocked: false,
     findings,
-    entities: prev.entities,
+    entities: sig,
   });
   void n;
   return { quotes, findings };
