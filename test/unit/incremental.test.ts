@@ -175,6 +175,56 @@ describe('incremental analysis', () => {
     expect(spliced / total).toBeGreaterThan(0.75);
   });
 
+  it('splices edits inside names from an older version as well as from the newest (an undo, a stale version), each equal to a fresh analysis', () => {
+    const rnd = random(43);
+    const warm = new ParagraphCache();
+    const fresh = new ParagraphCache();
+    const start = generateArticle(20_000, 5);
+    const versions = [{ rope: Rope.of(start), article: analyzeArticle(start, {}, warm) }];
+    let spliced = 0;
+    for (let i = 0; i < 30; i++) {
+      // edit one of the last three versions: a name lengthened or broken
+      const base = versions[Math.max(0, versions.length - 1 - Math.floor(rnd() * 3))];
+      const text = base.rope.toString();
+      const names = [...text.matchAll(/\p{Lu}\p{Ll}{3,}/gu)].map((m) => m.index!);
+      const at = names[Math.floor(rnd() * names.length)];
+      const word = /^\p{L}+/u.exec(text.slice(at))![0];
+      const where = i % 2 ? at + word.length : at + 1 + Math.floor(rnd() * (word.length - 1));
+      const rope = base.rope.edit(where, where, i % 2 ? 'o' : '“');
+      const article = analyzeArticle(rope, {}, warm, base.article);
+      if (wasSpliced(article)) spliced++;
+      expect(comparable(article)).toEqual(comparable(analyzeArticle(rope.toString(), {}, fresh)));
+      versions.push({ rope, article });
+    }
+    expect(spliced).toBeGreaterThan(20);
+  });
+
+  it('splices from a version whose successor changed what the paragraphs read (a branch of the edit history)', () => {
+    const text = [
+      'Schools close in Minsk',
+      'MINSK — Anna Petrova, 34, a teacher at the city school, said the building was closed on Monday.',
+      '"It is over for this year," Petrova said.',
+      'The ministry spokesman Ivan Sokolov declined to comment.',
+    ].join('\n\n');
+    const cache = new ParagraphCache();
+    const fresh = (t: string) => comparable(analyzeArticle(t, {}, new ParagraphCache()));
+    const at = (rope: Rope, word: string) => rope.toString().indexOf(word);
+    const v0 = Rope.of(text);
+    const a0 = analyzeArticle(v0, {}, cache);
+    // a name lengthened: the knowledge changes
+    const v1 = v0.edit(at(v0, 'Sokolov') + 7, at(v0, 'Sokolov') + 7, 's');
+    const a1 = analyzeArticle(v1, {}, cache, a0);
+    expect(comparable(a1)).toEqual(fresh(v1.toString()));
+    // from it, the quote's speaker named no more
+    const quoted = at(v1, 'Petrova said');
+    const v2 = v1.edit(quoted, quoted + 7, 'she');
+    expect(comparable(analyzeArticle(v2, {}, cache, a1))).toEqual(fresh(v2.toString()));
+    // and from the same version, the full name broken: the quote's paragraph still reads it
+    const full = at(v1, 'Petrova,');
+    const v3 = v1.edit(full + 3, full + 3, '“');
+    expect(comparable(analyzeArticle(v3, {}, cache, a1))).toEqual(fresh(v3.toString()));
+  });
+
   it('keeps the paragraph cache within its bound', () => {
     const cache = new ParagraphCache(5_000);
     analyzeArticle(generateArticle(40_000, 9), {}, cache);

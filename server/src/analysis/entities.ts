@@ -120,6 +120,8 @@ interface ParaData {
   dictRaws?: { dict: Dictionary; list: readonly Raw[] };
   /** the candidates' votes (see votesOf), for a reading and a dictionary */
   votes?: { weak: boolean; dict: Dictionary | undefined; list: readonly unknown[] };
+  /** every string the article pass may look up in the knowledge for this paragraph's candidates and words (see readsChanges) */
+  reads?: readonly string[];
 }
 
 /** What a paragraph contributes to an article pass once the article's knowledge is applied. */
@@ -467,7 +469,7 @@ export function* buildEntitiesSteps(input: ArticleInput): Generator<void, Entity
     }
   }
   const entities = finishEntities(order);
-  states.set(entities, { knowledge, voteLists, aws: anyWeakScanned, weakFoundCount, weakFound, kinds, weakPara, contexts, lists, cks, order, teams });
+  states.set(entities, { knowledge, voteLists, aws: anyWeakScanned, weakFoundCount, weakFound, kinds, weakPara, contexts, datas, lists, cks, order, teams });
   return entities;
 }
 
@@ -1073,12 +1075,50 @@ interface EntityState {
   kinds: readonly (ParagraphKind | undefined)[];
   weakPara: readonly boolean[];
   contexts: readonly Context[];
+  /** each paragraph's prepared data */
+  datas: readonly ParaData[];
   /** each paragraph's mentions in text order, and their cluster keys (undefined: each mention's own key) */
   lists: readonly (readonly Raw[])[];
   cks: readonly (readonly string[] | undefined)[];
   /** the clusters in the order of their first mentions */
   order: readonly Cluster[];
   teams: number;
+  /** how many paragraphs may read each string (see ReadIndex); made at the first edit that changes the knowledge */
+  reads?: ReadIndex;
+}
+
+/**
+ * For each string a paragraph's pass may look up in the knowledge (readsOf, and the keys of the
+ * mentions its scan found), how many paragraphs may: an edit that changes the knowledge of
+ * strings no paragraph outside the window reads is spliced without visiting those paragraphs.
+ * Versions are immutable but this count is not: it is updated in place by the splice of the
+ * version that owns it and passed on to the new version; a splice from any other version
+ * (a stale one) counts again.
+ */
+interface ReadIndex {
+  owner: Entity[] | undefined;
+  counts: Map<string, number>;
+}
+
+/** The strings one paragraph's pass may read: its data's and those of the mentions its scan found. */
+function paragraphReads(d: ParaData, list: readonly Raw[]): ReadonlySet<string> {
+  const out = new Set(d.reads ??= readsOf(d));
+  for (const r of list) if (r.c === undefined) addReads(out, r);
+  return out;
+}
+
+function addReads(out: Set<string>, r: Raw): void {
+  out.add(r.key);
+  out.add(r.core);
+  if (r.key.includes('.')) out.add(r.key.replace(/\./g, ''));
+}
+
+function countReads(counts: Map<string, number>, reads: ReadonlySet<string>, by: number): void {
+  for (const s of reads) {
+    const v = (counts.get(s) ?? 0) + by;
+    if (v === 0) counts.delete(s);
+    else counts.set(s, v);
+  }
 }
 
 /** The state of the pass that made an entity list, by that list. */
@@ -1171,21 +1211,22 @@ function sameMentions(a: readonly Raw[], aks: readonly string[] | undefined, b: 
 
 /**
  * Whether a paragraph's pass (scanParagraph, listMentions) could read a changed part of the
- * knowledge: a lookup of one of its candidates or mentions, or a known form at one of its words.
+ * knowledge: a lookup of one of its candidates (their keys, cores and acronym forms are the
+ * same with any dictionary) or of a mention the scan found, or a known form at one of its words.
  */
-function readsChanges(c: KnowledgeChanges, d: ParaData, base: readonly Raw[], list: readonly Raw[]): boolean {
-  const hit = (r: Raw) => c.keys.has(r.key) || c.keys.has(r.core) || (r.key.includes('.') && c.keys.has(r.key.replace(/\./g, '')));
-  for (const r of base) if (hit(r)) return true;
-  for (const r of list) if (hit(r)) return true;
-  if (c.firsts.size) {
-    const { scanKey, scanAlt } = d;
-    for (let i = 0; i < scanKey.length; i++) {
-      if (c.firsts.has(scanKey[i])) return true;
-      const alt = scanAlt?.[i];
-      if (alt !== undefined && c.firsts.has(alt)) return true;
-    }
-  }
+function readsChanges(c: KnowledgeChanges, d: ParaData, list: readonly Raw[]): boolean {
+  const reads = (d.reads ??= readsOf(d));
+  for (let i = 0; i < reads.length; i++) if (c.keys.has(reads[i]) || c.firsts.has(reads[i])) return true;
+  for (const r of list) if (r.c === undefined && (c.keys.has(r.key) || c.keys.has(r.core) || (r.key.includes('.') && c.keys.has(r.key.replace(/\./g, ''))))) return true;
   return false;
+}
+
+function readsOf(d: ParaData): readonly string[] {
+  const out = new Set<string>();
+  for (const r of d.cands) addReads(out, r);
+  for (const k of d.scanKey) out.add(k);
+  if (d.scanAlt) for (const k of d.scanAlt) if (k !== undefined) out.add(k);
+  return [...out];
 }
 
 /**
@@ -1249,18 +1290,31 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   // names are made again with the new knowledge
   let know = k;
   let changedKeys: ReadonlySet<string> | undefined;
+  let index = prev.reads && prev.reads.owner === prevEntities ? prev.reads : undefined;
   if (!same) {
     const k2 = makeKnowledge(voteLists, dict);
     if (k2.state.length !== k.state.length || k2.state.some((x, i) => x !== k.state[i])) {
       const changes = knowledgeChanges(k, k2);
-      for (let pi = 0; pi < oldN; pi++) {
+      // the paragraphs outside the window that may read a changed string: none, by the count,
+      // or those the loop finds
+      if (!index) {
+        const counts = new Map<string, number>();
+        for (let pi = 0; pi < oldN; pi++) countReads(counts, paragraphReads(prev.datas[pi], prev.lists[pi]), 1);
+        index = { owner: undefined, counts };
+      }
+      const outside = new Map<string, number>();
+      for (const set of [changes.keys, changes.firsts]) for (const s of set) outside.set(s, index.counts.get(s) ?? 0);
+      for (let pi = from; pi < oldEnd; pi++) countReads(outside, paragraphReads(prev.datas[pi], prev.lists[pi]), -1);
+      let read = false;
+      for (const v of outside.values()) if (v > 0) read = true;
+      for (let pi = 0; read && pi < oldN; pi++) {
         if (pi === from) pi = oldEnd;
         if (pi >= oldN) break;
-        const np = pi < from ? pi : pi + dp;
-        const d = paraData(analyses[np], paragraphs[np].text);
-        const base = dict ? dictRaws(d, dict) : d.cands;
-        if (!readsChanges(changes, d, base, prev.lists[pi])) continue;
+        const d = prev.datas[pi];
+        if (!readsChanges(changes, d, prev.lists[pi])) continue;
         // it may: read it again, and it must still give the same mentions
+        const np = pi < from ? pi : pi + dp;
+        const base = dict ? dictRaws(d, dict) : d.cands;
         const weak = prev.weakPara[pi];
         const again = scanParagraph(k2, paragraphs[np].text, d, base, weak);
         if (weak && (again.found !== undefined) !== !!prev.weakFound[pi]) return undefined;
@@ -1375,7 +1429,13 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   for (let i = 0; i < memos.length; i++) weakFound[from + i] = winWeak[i] && memos[i].found !== undefined ? 1 : 0;
   weakFound.set(prev.weakFound.subarray(oldEnd), newEnd);
   const kinds = prev.kinds.slice(0, from).concat(winKinds, prev.kinds.slice(oldEnd));
-  states.set(entities, { knowledge: know, voteLists, aws: prev.aws, weakFoundCount, weakFound, kinds, weakPara, contexts, lists, cks, order, teams });
+  const datas = prev.datas.slice(0, from).concat(winDatas, prev.datas.slice(oldEnd));
+  if (index) {
+    for (let pi = from; pi < oldEnd; pi++) countReads(index.counts, paragraphReads(prev.datas[pi], prev.lists[pi]), -1);
+    for (let i = 0; i < winDatas.length; i++) countReads(index.counts, paragraphReads(winDatas[i], winLists[i]), 1);
+    index.owner = entities;
+  }
+  states.set(entities, { knowledge: know, voteLists, aws: prev.aws, weakFoundCount, weakFound, kinds, weakPara, contexts, datas, lists, cks, order, teams, reads: index });
   return entities;
 }
 
