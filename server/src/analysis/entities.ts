@@ -1107,10 +1107,13 @@ function paragraphReads(d: ParaData, list: readonly Raw[]): ReadonlySet<string> 
   return out;
 }
 
+/** What the knowledge is asked of a mention: its key, its core, and its key without dots (an acronym). */
+function rawReads(r: Raw): string[] {
+  return r.key.includes('.') ? [r.key, r.core, r.key.replace(/\./g, '')] : [r.key, r.core];
+}
+
 function addReads(out: Set<string>, r: Raw): void {
-  out.add(r.key);
-  out.add(r.core);
-  if (r.key.includes('.')) out.add(r.key.replace(/\./g, ''));
+  for (const s of rawReads(r)) out.add(s);
 }
 
 function countReads(counts: Map<string, number>, reads: ReadonlySet<string>, by: number): void {
@@ -1217,7 +1220,7 @@ function sameMentions(a: readonly Raw[], aks: readonly string[] | undefined, b: 
 function readsChanges(c: KnowledgeChanges, d: ParaData, list: readonly Raw[]): boolean {
   const reads = (d.reads ??= readsOf(d));
   for (let i = 0; i < reads.length; i++) if (c.keys.has(reads[i]) || c.firsts.has(reads[i])) return true;
-  for (const r of list) if (r.c === undefined && (c.keys.has(r.key) || c.keys.has(r.core) || (r.key.includes('.') && c.keys.has(r.key.replace(/\./g, ''))))) return true;
+  for (const r of list) if (r.c === undefined && rawReads(r).some((s) => c.keys.has(s))) return true;
   return false;
 }
 
