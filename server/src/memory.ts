@@ -19,7 +19,8 @@ function collector(): Collect | undefined {
  * Gives the memory of a long article's analysis back once the server has been idle for a
  * while. Analysing a 5 MB article leaves well over a hundred megabytes of garbage that V8
  * would otherwise keep committed for minutes; one collection, started when nothing has been
- * analysed for `idleMillis` and run incrementally (`async`), returns it.
+ * analysed or asked for `idleMillis`, returns it. (`execution: 'async'` only defers it to a task
+ * of its own: it is still one pause, hence the wait for idleness.)
  */
 export class IdleCollector {
   private timer?: NodeJS.Timeout;
@@ -49,7 +50,11 @@ export class IdleCollector {
     this.timer.unref();
   }
 
-  /** Any other analysis postpones the collection: the server is not idle. */
+  /**
+   * Any other analysis, and any request, postpones the collection: the server is not idle.
+   * The collection stops the thread for about a tenth of a second after a 5 MB analysis, so it
+   * must not fall between a reader's hovers.
+   */
   busy(): void {
     if (!this.timer) return;
     this.timer.refresh();

@@ -163,6 +163,13 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /**
+   * The status of each document's newest publication until it has been written: a request that
+   * waited for the same analysis answers after it, so an editor gets the diagnostics first
+   * (semantic tokens on a long article take milliseconds to encode).
+   */
+  const flushing = new Map<string, Promise<void>>();
+
   /** Push diagnostics only when they changed; tell the client the counts for its status bar. */
   function publish(doc: TextDocument, article: Article): void {
     const diagnostics = [...provideDiagnostics(doc, article, settings), ...provideAuditDiagnostics(doc, article, settings, workspaceIndex)];
@@ -182,14 +189,22 @@ export function startServer(connection: Connection): void {
       unattributedQuotes: s.unattributedQuotes,
       millis: Math.round(s.millis),
     };
-    void connection.sendNotification(StatusNotification, status);
+    const sent = connection.sendNotification(StatusNotification, status);
+    flushing.set(doc.uri, sent);
+    void sent.catch(() => undefined).then(() => {
+      if (flushing.get(doc.uri) === sent) flushing.delete(doc.uri);
+    });
   }
 
   /** Run a handler against the current article of a document; unknown documents and failures give `fallback`. */
   async function withArticle<T>(uri: string, fallback: T, fn: (doc: TextDocument, article: Article) => T, token?: CancellationToken): Promise<T | ResponseError<void>> {
     if (!initialized) return notInitialized();
+    // the collection of a long analysis's garbage pauses the thread: not while someone is at work
+    memory.busy();
     try {
       const article = await store.get(uri);
+      const publishing = flushing.get(uri);
+      if (publishing) await publishing.catch(() => undefined);
       if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
       const doc = documents.get(uri);
       if (!article || !doc || !store.isCurrent(doc, article)) return fallback;
