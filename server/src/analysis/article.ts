@@ -131,15 +131,25 @@ function* paragraphsOf(
     return { paragraphs: basis.paragraphs, known: basis.analyses, basis, window: new Window(n0, n0, n0, 0, end, end, basis.paragraphs, basis.analyses) };
   }
   const { paragraphs, reused } = resplitParagraphs(basis.text, basis.paragraphs, text, change);
+  return { paragraphs, ...editWindow(basis, paragraphs, reused, text.length - basis.text.length, change.start, change.oldEnd), basis };
+}
+
+/**
+ * The window of paragraphs an edit changed and the analyses of those it did not. A plain
+ * function, not part of the generator above: V8 optimises a long loop in the middle of a call
+ * only outside a generator, and this runs once an edit (see finish).
+ */
+function editWindow(basis: Basis, paragraphs: ParagraphSlice[], reused: number[], shift: number, changeStart: number, changeOldEnd: number): { known: (ParagraphAnalysis | undefined)[]; window: Window } {
   const n = paragraphs.length;
+  const n0 = basis.paragraphs.length;
   let from = 0;
   while (from < n && from < n0 && reused[from] === from && paragraphs[from].start === basis.paragraphs[from].start) from++;
   let after = 0;
   while (after < n - from && after < n0 - from && reused[n - 1 - after] === n0 - 1 - after) after++;
-  const window = new Window(from, n0 - after, n - after, text.length - basis.text.length, change.start, change.oldEnd, basis.paragraphs, basis.analyses);
-  const analyses: (ParagraphAnalysis | undefined)[] = new Array(n);
-  for (let i = 0; i < n; i++) analyses[i] = reused[i] >= 0 ? basis.analyses[reused[i]] : undefined;
-  return { paragraphs, known: analyses, basis, window };
+  const window = new Window(from, n0 - after, n - after, shift, changeStart, changeOldEnd, basis.paragraphs, basis.analyses);
+  const known: (ParagraphAnalysis | undefined)[] = new Array(n);
+  for (let i = 0; i < n; i++) known[i] = reused[i] >= 0 ? basis.analyses[reused[i]] : undefined;
+  return { known, window };
 }
 
 /**
@@ -436,27 +446,24 @@ export async function analyzeArticleAsync(
   const { paragraphs, known, basis, window } = splitStep.value;
   const hits = { n: 0 };
   const analyses: (ParagraphAnalysis | undefined)[] = new Array(paragraphs.length);
+  // (the loops over every paragraph are plain functions this async function resumes, a block
+  // of paragraphs at a time: V8 optimises a long loop mid-call only outside a generator or an
+  // async function, and an edit runs them once)
   let newChars = 0;
-  for (let i = 0; i < paragraphs.length; i++) {
-    const text = paragraphs[i].text;
-    const ready = known[i] ?? (control.parser ? cache.get(text) : undefined);
-    if (ready) {
-      hits.n++;
-      analyses[i] = ready;
-    } else newChars += text.length;
-    if ((i & 1023) === 1023 && !(await breathe())) return undefined;
+  for (let i = 0; i < paragraphs.length; i += KNOWN_BLOCK) {
+    newChars += knownAnalyses(paragraphs, known, control.parser ? cache : undefined, analyses, hits, i, Math.min(paragraphs.length, i + KNOWN_BLOCK));
+    if (i + KNOWN_BLOCK < paragraphs.length && !(await breathe())) return undefined;
   }
   if (control.parser && newChars >= (control.offThreadChars ?? 200_000)) {
     if (!(await parseElsewhere(control.parser, paragraphs, analyses, cache, hits, breathe))) return undefined;
   }
-  for (let i = 0; i < paragraphs.length; i++) {
-    if (analyses[i]) continue;
+  for (let i = nextMissing(analyses, 0); i < paragraphs.length; i = nextMissing(analyses, i + 1)) {
     if (!(await breathe())) return undefined;
     analyses[i] = paragraphAnalysis(paragraphs[i], cache, hits);
     if (i > 0 && analyses[i - 1]) prepareQuoteVariant(paragraphs, analyses as ParagraphAnalysis[], i - 1);
   }
   const done = analyses as ParagraphAnalysis[];
-  for (let i = 0; i < paragraphs.length; i++) if (!known[i]) paragraphs[i] = withOwnText(paragraphs[i], done[i]);
+  ownTextsOf(paragraphs, known, done);
   const previous = control.previous;
   const steps = assemble(text, paragraphs, done, options, hits.n, started, previous && basis && window ? { previous, basis, window } : undefined);
   for (;;) {
@@ -464,6 +471,44 @@ export async function analyzeArticleAsync(
     if (step.done) return keepBasis(step.value, text, paragraphs, done, options);
     if (!(await breathe())) return undefined;
   }
+}
+
+/** Paragraphs looked at between pauses when gathering the analyses already known. */
+const KNOWN_BLOCK = 1024;
+
+/**
+ * The analyses of paragraphs [from, to) that are known (kept from the version before) or, when
+ * `cache` is given, cached; returns the length of the others' text.
+ */
+function knownAnalyses(
+  paragraphs: ParagraphSlice[],
+  known: (ParagraphAnalysis | undefined)[],
+  cache: ParagraphCache | undefined,
+  analyses: (ParagraphAnalysis | undefined)[],
+  hits: { n: number },
+  from: number,
+  to: number,
+): number {
+  let newChars = 0;
+  for (let i = from; i < to; i++) {
+    const ready = known[i] ?? cache?.get(paragraphs[i].text);
+    if (ready) {
+      hits.n++;
+      analyses[i] = ready;
+    } else newChars += paragraphs[i].text.length;
+  }
+  return newChars;
+}
+
+/** The first paragraph from `i` on that has no analysis yet (the length when none). */
+function nextMissing(analyses: (ParagraphAnalysis | undefined)[], i: number): number {
+  while (i < analyses.length && analyses[i]) i++;
+  return i;
+}
+
+/** Paragraphs analysed in this run take the text their analysis was made of (see ownTexts). */
+function ownTextsOf(paragraphs: ParagraphSlice[], known: (ParagraphAnalysis | undefined)[], analyses: ParagraphAnalysis[]): void {
+  for (let i = 0; i < paragraphs.length; i++) if (!known[i]) paragraphs[i] = withOwnText(paragraphs[i], analyses[i]);
 }
 
 function now(): number {

@@ -201,7 +201,7 @@ class LastTable {
 
   get(i: number): Last {
     const who = this.who[i];
-    return who && this.para[i] >= 0 ? { speaker: { ...who, start: this.start[i], end: this.end[i] }, para: this.para[i] } : null;
+    return who && this.para[i] >= 0 ? { speaker: speakerAt(who, this.start[i], this.end[i]), para: this.para[i] } : null;
   }
 
   /**
@@ -230,7 +230,7 @@ class LastTable {
       const mp = mapPara(p);
       const ms = mapPos(this.start[k2 + i]);
       const me = mapPos(this.end[k2 + i]);
-      if (Number.isNaN(mp) || Number.isNaN(ms) || Number.isNaN(me)) return undefined;
+      if (mp < 0 || ms < 0 || me < 0) return undefined;
       para[at + i] = mp;
       start[at + i] = ms;
       end[at + i] = me;
@@ -299,32 +299,26 @@ interface Prepared {
 }
 
 function* prepareRun(input: ArticleInput, sl: Slicer): Generator<void, Prepared, void> {
+  // (the loops over every paragraph are plain functions the generator resumes: V8 optimises a
+  // long loop in the middle of a call only outside a generator, and a splice runs this once an edit)
   const { paragraphs, analyses } = input;
   const n = paragraphs.length;
   const kinds = paragraphKinds(input.structure, n);
   const starts = new Int32Array(n);
   const ends = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    starts[i] = paragraphs[i].start;
-    ends[i] = paragraphs[i].end;
-  }
+  paragraphBounds(paragraphs, starts, ends);
 
   // ---- 1. per-paragraph data and the variant each paragraph needs
   // (paragraphs whose analysis is the one of the previous run take their row from its table)
   const prev = previousTable(analyses);
   const tab = new ParaTable(n);
-  const { pps, fl, fam, vkey, exitFam } = tab;
-  const continuesOut = new Uint8Array(n);
-  /** the paragraphs that have quotation marks (the only ones most steps look at) */
-  const marked: number[] = [];
-  let continuing = false;
   {
     const pre = prev ? prev.prefix : 0;
     const suf = prev ? prev.suffix : 0;
     if (prev) tab.copyFrom(prev.table, 0, 0, pre);
-    for (let i = pre; i < n - suf; i++) {
-      tab.fill(i, perParagraph(analyses[i], paragraphs[i].text));
-      if (sl.due()) {
+    for (let i = pre; i < n - suf; ) {
+      i = fillRows(tab, input, i, n - suf, sl);
+      if (i < n - suf) {
         yield;
         sl.reset();
       }
@@ -332,31 +326,81 @@ function* prepareRun(input: ArticleInput, sl: Slicer): Generator<void, Prepared,
     if (prev && suf > 0) tab.copyFrom(prev.table, prev.table.pps.length - suf, n - suf, suf);
   }
   const block = blockMarkers(tab, kinds);
-  for (let i = 0; i < n; i++) {
+  const pass: VariantPass = { i: 0, continuing: false, marked: [], continuesOut: new Uint8Array(n) };
+  while (variantsFrom(pass, tab, kinds, block, sl)) {
+    yield;
+    sl.reset();
+  }
+  rememberTable(analyses, tab);
+  return { kinds, starts, ends, tab, block, marked: pass.marked, continuesOut: pass.continuesOut };
+}
+
+function paragraphBounds(paragraphs: ArticleInput['paragraphs'], starts: Int32Array, ends: Int32Array): void {
+  for (let i = 0; i < paragraphs.length; i++) {
+    starts[i] = paragraphs[i].start;
+    ends[i] = paragraphs[i].end;
+  }
+}
+
+/** Fill the table's rows from `from` on, until `to` or until the slice is used up; returns where it stopped. */
+function fillRows(tab: ParaTable, input: ArticleInput, from: number, to: number, sl: Slicer): number {
+  const { paragraphs, analyses } = input;
+  let i = from;
+  while (i < to) {
+    tab.fill(i, perParagraph(analyses[i], paragraphs[i].text));
+    i++;
+    if (sl.due()) break;
+  }
+  return i;
+}
+
+/** Where the variant pass of prepareRun is, between slices. */
+interface VariantPass {
+  i: number;
+  /** a quotation continues into paragraph i */
+  continuing: boolean;
+  /** the paragraphs that have quotation marks */
+  marked: number[];
+  /** a quotation continues from the paragraph into the next */
+  continuesOut: Uint8Array;
+}
+
+/**
+ * The variant each paragraph needs (how its marks pair, given whether a quotation continues
+ * into it and how the next one opens), from `pass.i` on. Returns true when it stopped because
+ * the slice is used up (before pairing a paragraph afresh, the expensive part), false when done.
+ */
+function variantsFrom(pass: VariantPass, tab: ParaTable, kinds: ParagraphKind[], block: Uint8Array | null, sl: Slicer): boolean {
+  const { pps, fl, fam, vkey, exitFam } = tab;
+  const { marked, continuesOut } = pass;
+  const n = fl.length;
+  let continuing = pass.continuing;
+  for (let i = pass.i; i < n; i++) {
     const nextFamily = i + 1 < n && !(block && block[i + 1]) ? fam[i + 1] : 0;
     if (!(fl[i] & F_MARKS)) {
       continuing = false;
       continue;
     }
-    marked.push(i);
     const isBlock = !!block && block[i] === 1;
     const key = variantKey(continuing && !isBlock, nextFamily, isBlock);
     if (key !== vkey[i]) {
       // (pairing a paragraph for the first time is the expensive part: count it more)
       if (sl.due(4)) {
-        yield;
-        sl.reset();
+        pass.i = i;
+        pass.continuing = continuing;
+        return true;
       }
-      const v = variantOf(pps[i], continuing && !isBlock, nextFamily, isBlock);
-      tab.setVariant(i, key, v);
+      tab.setVariant(i, key, variantOf(pps[i], continuing && !isBlock, nextFamily, isBlock));
     }
+    marked.push(i);
     const ef = exitFam[i];
     const cont = ef > 0 && nextFamily === ef && kinds[i] !== 'headline' && (i + 1 >= n || kinds[i + 1] !== 'headline');
     continuesOut[i] = cont ? 1 : 0;
     continuing = cont;
   }
-  rememberTable(analyses, tab);
-  return { kinds, starts, ends, tab, block, marked, continuesOut };
+  pass.i = n;
+  pass.continuing = continuing;
+  return false;
 }
 
 function* run(input: ArticleInput, entities: Entity[], sl: Slicer, range?: Range, prepared?: Prepared): Generator<void, RunResult, void> {
@@ -1850,9 +1894,10 @@ export function spliceQuotes(
   const k = lowerBound(prev.chainParas, from);
   const entry = k < prev.chainParas.length ? prev.lastBefore.get(k) : prev.lastEnd;
 
-  const mapPos = (x: number) => (x < w.changeStart ? x : x >= w.changeOldEnd ? x + w.shift : NaN);
-  const mapPara = (p: number) => (p < w.from ? p : p >= w.oldEnd ? p + dp : NaN);
-  const mapLast = (l: Last): Last => (l ? { speaker: { ...l.speaker, start: mapPos(l.speaker.start), end: mapPos(l.speaker.end) }, para: mapPara(l.para) } : null);
+  // (-1: in the edited text; a number, never NaN, keeps the fields of the objects made here integers)
+  const mapPos = (x: number) => (x < w.changeStart ? x : x >= w.changeOldEnd ? x + w.shift : -1);
+  const mapPara = (p: number) => (p < w.from ? p : p >= w.oldEnd ? p + dp : -1);
+  const mapLast = (l: Last): Last => (l ? { speaker: speakerAt(l.speaker, mapPos(l.speaker.start), mapPos(l.speaker.end)), para: mapPara(l.para) } : null);
 
   let extra = 0;
   for (let attempt = 0; attempt < 3; attempt++, extra = extra * 4 + 16) {
@@ -1906,7 +1951,7 @@ function splice(
   const dp = w.newEnd - w.oldEnd;
   const oldTo = to - dp;
   const n = P.starts.length;
-  const ok = (x: number) => !Number.isNaN(x);
+  const ok = (x: number) => x >= 0;
   const mapSpan = (x: Span): Span => ({ start: mapPos(x.start), end: mapPos(x.end) });
 
   // quotations before the range are kept, those after it move
@@ -1927,7 +1972,7 @@ function splice(
       kind: q.kind,
       style: q.style,
       depth: q.depth,
-      speaker: sp && { start: mapPos(sp.start), end: mapPos(sp.end), text: sp.text, name: sp.name, entity: sp.entity, via: sp.via },
+      speaker: sp && speakerAt(sp, mapPos(sp.start), mapPos(sp.end)),
       cue: cue && { start: mapPos(cue.start), end: mapPos(cue.end), text: cue.text },
       paragraphs: dp === 0 ? q.paragraphs : q.paragraphs.map(mapPara),
     };
@@ -1977,6 +2022,11 @@ function splice(
   });
   void n;
   return { quotes, findings };
+}
+
+/** A speaker at another place, always of one shape (the splices read these in their hottest loops). */
+function speakerAt(sp: Speaker, start: number, end: number): Speaker {
+  return { start, end, text: sp.text, name: sp.name, entity: sp.entity, via: sp.via };
 }
 
 /** The first quotation whose first paragraph is at or after p (quotations are in paragraph order). */
