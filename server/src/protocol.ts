@@ -118,6 +118,8 @@ export interface ServerStats {
   workerParagraphs: number;
   /** whether the parse worker is running now (it stops when idle) */
   workerRunning: boolean;
+  /** collections of a long analysis's garbage started so far (once the server was idle: see IdleCollector) */
+  idleCollections: number;
 }
 
 /** Client → server request: write the annotations of an article as JSON (the CLI schema) and brat standoff. */

@@ -388,15 +388,16 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest(ServerStatsRequest, (): ServerStats => {
-    const memory = process.memoryUsage();
+    const usage = process.memoryUsage();
     return {
-      rss: memory.rss,
-      heapUsed: memory.heapUsed,
+      rss: usage.rss,
+      heapUsed: usage.heapUsed,
       cachedParagraphs: store.cache.size,
       cachedChars: store.cache.cachedChars,
       documents: documents.all().length,
       workerParagraphs: parser.parsed,
       workerRunning: parser.running,
+      idleCollections: memory.collections,
     };
   });
 

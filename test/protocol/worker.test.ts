@@ -27,17 +27,35 @@ describe('a long article is parsed in the worker thread', () => {
       }, 5);
     });
 
-  it('gives the analysis of the CLI, keeps answering a small document meanwhile, and stops the worker when done', async () => {
+  it('gives the analysis of the CLI, keeps answering a small document meanwhile, stops the worker when done, and collects its garbage only once requests stop', async () => {
     const small = 'file:///small.article.txt';
     await client.open(small, 'Angela Merkel met reporters in Berlin.\n\n“We will see,” Merkel said.');
     await client.waitForDiagnostics(small);
     const uri = 'file:///long.article.txt';
-    const text = generateArticle(400_000, 31);
+    // (long enough that its garbage is collected once the server is idle)
+    const text = generateArticle(520_000, 31);
     await client.open(uri, text);
     // while the worker parses, the small document is answered
     const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 2 } });
     expect(hover?.contents.value).toContain('Angela Merkel');
     await analysed(uri, 1);
+    // the collection (one long pause) waits while requests keep coming: here a reader hovering for
+    // longer than the two idle seconds it waits for
+    const stats2 = () => client.connection.sendRequest<ServerStats>(ServerStatsRequest);
+    const hoverUntil = Date.now() + 3_000;
+    while (Date.now() < hoverUntil) {
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 2 } });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect((await stats2()).idleCollections).toBe(0);
+    const idleEnd = Date.now() + 10_000;
+    let collections = 0;
+    while (collections === 0 && Date.now() < idleEnd) {
+      await new Promise((r) => setTimeout(r, 100));
+      collections = (await stats2()).idleCollections;
+    }
+    expect(collections).toBe(1);
+
     const stats = await client.connection.sendRequest<ServerStats>(ServerStatsRequest);
     expect(stats.workerParagraphs).toBeGreaterThan(500);
     const served = await client.connection.sendRequest<ReturnType<typeof toReport>>(AnalysisRequest, { uri });
@@ -66,5 +84,6 @@ describe('a long article is parsed in the worker thread', () => {
       if (running) await new Promise((r) => setTimeout(r, 50));
     }
     expect(running).toBe(false);
+
   });
 });
