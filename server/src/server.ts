@@ -169,6 +169,15 @@ export function startServer(connection: Connection): void {
    * (semantic tokens on a long article take milliseconds to encode).
    */
   const flushing = new Map<string, Promise<void>>();
+  /** Wait for a write, but never long: a client that stops reading must not hold every request. */
+  const afterWrite = (written: Promise<void>) =>
+    new Promise<void>((done) => {
+      const timer = setTimeout(done, 100);
+      void written.catch(() => undefined).then(() => {
+        clearTimeout(timer);
+        done();
+      });
+    });
 
   /** Push diagnostics only when they changed; tell the client the counts for its status bar. */
   function publish(doc: TextDocument, article: Article): void {
@@ -204,7 +213,7 @@ export function startServer(connection: Connection): void {
     try {
       const article = await store.get(uri);
       const publishing = flushing.get(uri);
-      if (publishing) await publishing.catch(() => undefined);
+      if (publishing) await afterWrite(publishing);
       if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
       const doc = documents.get(uri);
       if (!article || !doc || !store.isCurrent(doc, article)) return fallback;
