@@ -169,11 +169,11 @@ export function startServer(connection: Connection): void {
    * (semantic tokens on a long article take milliseconds to encode).
    */
   const flushing = new Map<string, Promise<void>>();
-  /** Wait for a write, but never long: a client that stops reading must not hold every request. */
+  /** Wait for a write (the promises kept never reject), but never long: a client that stops reading must not hold every request. */
   const afterWrite = (written: Promise<void>) =>
     new Promise<void>((done) => {
       const timer = setTimeout(done, 100);
-      void written.catch(() => undefined).then(() => {
+      void written.then(() => {
         clearTimeout(timer);
         done();
       });
@@ -198,10 +198,10 @@ export function startServer(connection: Connection): void {
       unattributedQuotes: s.unattributedQuotes,
       millis: Math.round(s.millis),
     };
-    const sent = connection.sendNotification(StatusNotification, status);
-    flushing.set(doc.uri, sent);
-    void sent.catch(() => undefined).then(() => {
-      if (flushing.get(doc.uri) === sent) flushing.delete(doc.uri);
+    const written = connection.sendNotification(StatusNotification, status).catch(() => undefined);
+    flushing.set(doc.uri, written);
+    void written.then(() => {
+      if (flushing.get(doc.uri) === written) flushing.delete(doc.uri);
     });
   }
 

@@ -215,6 +215,7 @@ async function protocolRound(label: string, seed: number): Promise<Round> {
       open,
       diagP50: median(toDiagnostics),
       diagP95: pct(toDiagnostics, 95),
+      // (none when a round types 40 edits or fewer: NaN, null once sent as JSON)
       diagP95Late: toDiagnostics.length > 40 ? pct(toDiagnostics.slice(40), 95) : NaN,
       tokensP50: median(toTokens),
       tokensP95: pct(toTokens, 95),
@@ -246,7 +247,7 @@ async function overProtocol(labels: string[]): Promise<void> {
     }
     const m = (f: (r: Round) => number) => median(all.map(f));
     console.log(
-      `| ${label} | ${all.length} | ${ms(m((r) => r.open))} | ${ms(m((r) => r.diagP50))} / ${ms(m((r) => r.diagP95))} | ${editsOf(label) > 40 ? ms(m((r) => r.diagP95Late)) : '–'} | ${ms(m((r) => r.analysisP50))} | ${ms(m((r) => r.tokensP50))} / ${ms(m((r) => r.tokensP95))} | ${ms(m((r) => r.hoverP50))} / ${ms(m((r) => r.hoverP95))} | ${ms(m((r) => r.symbolsP50))} / ${ms(m((r) => r.symbolsP95))} | ${mb(m((r) => r.rss))} | ${mb(m((r) => r.heap))} |`,
+      `| ${label} | ${all.length} | ${ms(m((r) => r.open))} | ${ms(m((r) => r.diagP50))} / ${ms(m((r) => r.diagP95))} | ${Number.isFinite(m((r) => r.diagP95Late)) ? ms(m((r) => r.diagP95Late)) : '–'} | ${ms(m((r) => r.analysisP50))} | ${ms(m((r) => r.tokensP50))} / ${ms(m((r) => r.tokensP95))} | ${ms(m((r) => r.hoverP50))} / ${ms(m((r) => r.hoverP95))} | ${ms(m((r) => r.symbolsP50))} / ${ms(m((r) => r.symbolsP95))} | ${mb(m((r) => r.rss))} | ${mb(m((r) => r.heap))} |`,
     );
   }
 }

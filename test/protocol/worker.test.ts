@@ -41,18 +41,18 @@ describe('a long article is parsed in the worker thread', () => {
     await analysed(uri, 1);
     // the collection (one long pause) waits while requests keep coming: here a reader hovering for
     // longer than the two idle seconds it waits for
-    const stats2 = () => client.connection.sendRequest<ServerStats>(ServerStatsRequest);
+    const serverStats = () => client.connection.sendRequest<ServerStats>(ServerStatsRequest);
     const hoverUntil = Date.now() + 3_000;
     while (Date.now() < hoverUntil) {
       await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 2 } });
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect((await stats2()).idleCollections).toBe(0);
+    expect((await serverStats()).idleCollections).toBe(0);
     const idleEnd = Date.now() + 10_000;
     let collections = 0;
     while (collections === 0 && Date.now() < idleEnd) {
       await new Promise((r) => setTimeout(r, 100));
-      collections = (await stats2()).idleCollections;
+      collections = (await serverStats()).idleCollections;
     }
     expect(collections).toBe(1);
 
@@ -84,6 +84,5 @@ describe('a long article is parsed in the worker thread', () => {
       if (running) await new Promise((r) => setTimeout(r, 50));
     }
     expect(running).toBe(false);
-
   });
 });
