@@ -16,6 +16,8 @@ interface Entry {
   /** the last finished article, kept across invalidation: the next analysis reuses its unchanged paragraphs */
   last?: Article;
   running?: { version: number; promise: Promise<Article | undefined> };
+  /** settles when the document's last started analysis has */
+  tail: Promise<void>;
 }
 
 export interface StoreHooks {
@@ -84,7 +86,7 @@ export class ArticleStore {
   analyze(doc: VersionedText): Promise<Article | undefined> {
     let entry = this.entries.get(doc.uri);
     if (!entry) {
-      entry = { version: -1 };
+      entry = { version: -1, tail: Promise.resolve() };
       this.entries.set(doc.uri, entry);
     }
     if (entry.article && entry.version === doc.version) return Promise.resolve(entry.article);
@@ -94,15 +96,31 @@ export class ArticleStore {
     const generation = this.generation;
     const stale = () =>
       this.hooks.current(doc.uri)?.version !== version || this.entries.get(doc.uri) !== target || this.generation !== generation;
-    const promise = this.run(doc, stale, target.last).then((article) => {
-      if (target.running?.promise === promise) target.running = undefined;
-      if (!article || stale()) return undefined;
+    // analyses of a document run one after another: each may consume the article before it
+    const promise = target.tail.then(async () => {
+      if (stale()) return undefined;
+      // an analysis may be spliced from the last article in place (see analyzeArticle): from
+      // now on that article is no longer one to hand out
+      const previous = target.last;
+      if (previous && target.article === previous) target.article = undefined;
+      const article = await this.run(doc, stale, previous);
+      if (!article || this.entries.get(doc.uri) !== target) return undefined;
+      // the newest finished article is the one to splice the next version from, even when the
+      // version it analysed is no longer the document's (the one before may be consumed)
+      target.last = article;
+      if (stale()) return undefined;
       target.version = version;
       target.article = article;
-      target.last = article;
       this.hooks.analyzed(doc, article);
       return article;
     });
+    const settled = promise.finally(() => {
+      if (target.running?.promise === promise) target.running = undefined;
+    });
+    target.tail = settled.then(
+      () => undefined,
+      () => undefined,
+    );
     target.running = { version, promise };
     return promise;
   }

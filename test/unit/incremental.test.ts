@@ -87,6 +87,27 @@ describe('incremental analysis', () => {
     expect(cancelled).toBeUndefined();
   });
 
+  it('leaves the previous version as it was when an analysis from it stops before assembling, and splices from it afterwards', async () => {
+    const text = generateArticle(30_000, 8);
+    const cache = new ParagraphCache();
+    const rope = Rope.of(text);
+    const previous = analyzeArticle(rope, {}, cache);
+    const before = comparable(previous);
+    const at = text.indexOf('\n\n', text.length >> 1) + 7;
+    // a new paragraph's analysis is sliced: the analysis stops at its first pause, after the split
+    const edited = rope.edit(at, at, ' The talks went on until late in the evening.');
+    let checks = 0;
+    const stopped = await analyzeArticleAsync(edited, {}, cache, { previous, sliceMillis: -1, isCancelled: () => ++checks > 0 });
+    expect(stopped).toBeUndefined();
+    expect(checks).toBeGreaterThan(0);
+    expect(comparable(previous)).toEqual(before);
+    // (with a cache of its own: every paragraph but the edited one comes from the previous version)
+    const again = await analyzeArticleAsync(edited, {}, new ParagraphCache(), { previous });
+    expect(wasSpliced(again!)).toBe(true);
+    expect(again!.stats.cachedParagraphs).toBe(again!.stats.paragraphs - 1);
+    expect(comparable(again!)).toEqual(comparable(analyzeArticle(edited.toString(), {}, new ParagraphCache())));
+  });
+
   /** Typing: one character after another at one place, then deleting them again. */
   function* typing(text: string, rnd: () => number, words: string[]): Generator<string> {
     let at = Math.floor(rnd() * text.length);
@@ -175,13 +196,15 @@ describe('incremental analysis', () => {
     expect(spliced / total).toBeGreaterThan(0.75);
   });
 
-  it('splices edits inside names from an older version as well as from the newest (an undo, a stale version), each equal to a fresh analysis', () => {
+  it('analyses edits inside names from an older version as well as from the newest (an undo, a stale version), each equal to a fresh analysis; a version a splice consumed is not spliced from again', () => {
     const rnd = random(43);
     const warm = new ParagraphCache();
     const fresh = new ParagraphCache();
     const start = generateArticle(20_000, 5);
     const versions = [{ rope: Rope.of(start), article: analyzeArticle(start, {}, warm) }];
+    const consumed = new Set<Article>();
     let spliced = 0;
+    let fromLive = 0;
     for (let i = 0; i < 30; i++) {
       // edit one of the last three versions: a name lengthened or broken
       const base = versions[Math.max(0, versions.length - 1 - Math.floor(rnd() * 3))];
@@ -191,12 +214,20 @@ describe('incremental analysis', () => {
       const word = /^\p{L}+/u.exec(text.slice(at))![0];
       const where = i % 2 ? at + word.length : at + 1 + Math.floor(rnd() * (word.length - 1));
       const rope = base.rope.edit(where, where, i % 2 ? 'o' : '“');
+      const wasConsumed = consumed.has(base.article);
+      if (!wasConsumed) fromLive++;
       const article = analyzeArticle(rope, {}, warm, base.article);
-      if (wasSpliced(article)) spliced++;
+      if (wasConsumed) expect(wasSpliced(article)).toBe(false);
+      if (wasSpliced(article)) {
+        spliced++;
+        consumed.add(base.article);
+      }
       expect(comparable(article)).toEqual(comparable(analyzeArticle(rope.toString(), {}, fresh)));
       versions.push({ rope, article });
     }
-    expect(spliced).toBeGreaterThan(20);
+    expect(fromLive).toBeGreaterThan(10);
+    expect(spliced / fromLive).toBeGreaterThan(0.6);
+    expect(consumed.size).toBe(spliced);
   });
 
   it('splices from a version whose successor changed what the paragraphs read (a branch of the edit history)', () => {

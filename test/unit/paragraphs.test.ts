@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { changedRegion, MAX_SLICE, resplitParagraphs, splitParagraphs, splitParagraphsSteps } from '../../server/src/analysis/paragraphs';
+import { changedRegion, MAX_SLICE, resplitParagraphs, splitParagraphs, splitParagraphsSteps, unmoveParagraphs } from '../../server/src/analysis/paragraphs';
+import { replaceRange } from '../../server/src/analysis/lists';
 
 describe('splitParagraphs', () => {
   const cases: [string, string, string[]][] = [
@@ -111,6 +112,26 @@ describe('changedRegion and resplitParagraphs', () => {
     );
   });
 
+  it('in place, moves the old paragraphs after the change and equals a fresh split; unmoving puts them back', () => {
+    fc.assert(
+      fc.property(doc, edit, (text, e) => {
+        const after = apply(text, e);
+        const change = changedRegion(text, after);
+        if (!change) return;
+        const paragraphs = splitParagraphs(text);
+        const objects = [...paragraphs];
+        const { paragraphs: next, moved } = resplitParagraphs(text, paragraphs, after, change, true);
+        expect(next).toEqual(splitParagraphs(after));
+        // the moved ones are the old objects
+        for (let i = moved; i < paragraphs.length; i++) expect(next.includes(paragraphs[i])).toBe(true);
+        unmoveParagraphs(paragraphs, moved, change);
+        expect(paragraphs).toEqual(splitParagraphs(text));
+        expect(paragraphs.every((p, i) => p === objects[i])).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps the paragraphs away from the change', () => {
     const text = 'First paragraph.\n\nSecond one here.\n\nThird.\n\nFourth, last.';
     const after = text.replace('Third.', 'Third, edited.');
@@ -145,5 +166,23 @@ describe('splitParagraphsSteps', () => {
     expect(pauses).toBeGreaterThan(2);
     expect(ra.value).toEqual(splitParagraphs(a));
     expect(rb.value).toEqual(splitParagraphs(b));
+  });
+});
+
+describe('replaceRange', () => {
+  it.each([
+    [[1, 2, 3, 4, 5], 1, 2, [9], [1, 9, 4, 5]],
+    [[1, 2, 3], 1, 0, [7, 8], [1, 7, 8, 2, 3]],
+    [[1, 2, 3], 0, 3, [], []],
+    [[1, 2, 3], 3, 0, [4], [1, 2, 3, 4]],
+    [[], 0, 0, [1, 2], [1, 2]],
+    [[1, 2, 3, 4], 2, 2, [5, 6], [1, 2, 5, 6]],
+  ])('replaces %j at %i (%i items) with %j: %j, in place, like Array.prototype.splice', (list, at, remove, items, expected) => {
+    const copy = [...list];
+    copy.splice(at, remove, ...items);
+    const same = replaceRange(list, at, remove, items);
+    expect(same).toBe(list);
+    expect(list).toEqual(expected);
+    expect(list).toEqual(copy);
   });
 });

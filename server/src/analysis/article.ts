@@ -1,4 +1,4 @@
-import { changedRegion, resplitParagraphs, splitParagraphsSteps } from './paragraphs';
+import { changedRegion, resplitParagraphs, splitParagraphsSteps, unmoveParagraphs } from './paragraphs';
 import { adoptNlp, analyzeParagraphNlp, shared, sharedString } from './nlp';
 import { scanQuoteMarks } from './quoteMarks';
 import { detectStructureSteps, prepareStructureParagraph, spliceStructure } from './structure';
@@ -88,6 +88,8 @@ interface Basis {
  * read it in their hottest loops, and objects of changing shapes keep V8 from optimising them.
  */
 class Window implements EditWindow, QuoteWindow {
+  readonly oldCount: number;
+
   constructor(
     readonly from: number,
     readonly oldEnd: number,
@@ -96,9 +98,17 @@ class Window implements EditWindow, QuoteWindow {
     /** the old text changed in [changeStart, changeOldEnd) */
     readonly changeStart: number,
     readonly changeOldEnd: number,
-    readonly oldParagraphs: readonly ParagraphSlice[],
-    readonly oldAnalyses: readonly ParagraphAnalysis[],
-  ) {}
+    /** the old version's paragraphs: from `movedFrom` on, moved by `shift` in place (see resplitParagraphs) */
+    private readonly oldParagraphs: readonly ParagraphSlice[],
+    private readonly movedFrom: number,
+  ) {
+    this.oldCount = oldParagraphs.length;
+  }
+
+  oldStart(i: number): number {
+    const start = this.oldParagraphs[i].start;
+    return i >= this.movedFrom ? start - this.shift : start;
+  }
 }
 
 /** How each article was made: spliced from the version before, or by the whole article-level pass. */
@@ -119,7 +129,7 @@ const bases = new WeakMap<Article, Basis>();
 function* paragraphsOf(
   text: TextSource,
   previous: Article | undefined,
-): Generator<void, { paragraphs: ParagraphSlice[]; known: (ParagraphAnalysis | undefined)[]; basis?: Basis; window?: Window }, void> {
+): Generator<void, { paragraphs: ParagraphSlice[]; known: (ParagraphAnalysis | undefined)[]; basis?: Basis; window?: Window; undo?: () => void }, void> {
   const basis = previous && bases.get(previous);
   if (!basis) return { paragraphs: yield* splitParagraphsSteps(String(text)), known: [] };
   // a document's text knows the edits since an earlier version; other texts are compared
@@ -128,10 +138,12 @@ function* paragraphsOf(
   const n0 = basis.paragraphs.length;
   if (!change) {
     const end = basis.text.length;
-    return { paragraphs: basis.paragraphs, known: basis.analyses, basis, window: new Window(n0, n0, n0, 0, end, end, basis.paragraphs, basis.analyses) };
+    return { paragraphs: basis.paragraphs, known: basis.analyses, basis, window: new Window(n0, n0, n0, 0, end, end, basis.paragraphs, n0) };
   }
-  const { paragraphs, reused } = resplitParagraphs(basis.text, basis.paragraphs, text, change);
-  return { paragraphs, ...editWindow(basis, paragraphs, reused, text.length - basis.text.length, change.start, change.oldEnd), basis };
+  // the paragraphs after the edit move in place: undo puts them back if the analysis stops before assembling
+  const { paragraphs, reused, moved } = resplitParagraphs(basis.text, basis.paragraphs, text, change, true);
+  const undo = () => unmoveParagraphs(basis.paragraphs, moved, change);
+  return { paragraphs, ...editWindow(basis, paragraphs, reused, text.length - basis.text.length, change.start, change.oldEnd, moved), basis, undo };
 }
 
 /**
@@ -139,14 +151,23 @@ function* paragraphsOf(
  * function, not part of the generator above: V8 optimises a long loop in the middle of a call
  * only outside a generator, and this runs once an edit (see finish).
  */
-function editWindow(basis: Basis, paragraphs: ParagraphSlice[], reused: number[], shift: number, changeStart: number, changeOldEnd: number): { known: (ParagraphAnalysis | undefined)[]; window: Window } {
+function editWindow(
+  basis: Basis,
+  paragraphs: ParagraphSlice[],
+  reused: number[],
+  shift: number,
+  changeStart: number,
+  changeOldEnd: number,
+  moved: number,
+): { known: (ParagraphAnalysis | undefined)[]; window: Window } {
   const n = paragraphs.length;
   const n0 = basis.paragraphs.length;
+  // (a paragraph moved in place is the old object at its new place: it stays only when nothing moved)
   let from = 0;
-  while (from < n && from < n0 && reused[from] === from && paragraphs[from].start === basis.paragraphs[from].start) from++;
+  while (from < n && from < n0 && reused[from] === from && paragraphs[from].start === basis.paragraphs[from].start && (from < moved || shift === 0)) from++;
   let after = 0;
   while (after < n - from && after < n0 - from && reused[n - 1 - after] === n0 - 1 - after) after++;
-  const window = new Window(from, n0 - after, n - after, shift, changeStart, changeOldEnd, basis.paragraphs, basis.analyses);
+  const window = new Window(from, n0 - after, n - after, shift, changeStart, changeOldEnd, basis.paragraphs, moved);
   const known: (ParagraphAnalysis | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) known[i] = reused[i] >= 0 ? basis.analyses[reused[i]] : undefined;
   return { known, window };
@@ -166,6 +187,11 @@ function* assemble(
   started: number,
   from?: { previous: Article; basis: Basis; window: Window },
 ): Generator<void, Article, void> {
+  // the paragraphs after the edit moved in place, and the splices move the previous article's
+  // objects after it in place too (the thousands of them) instead of copying them: that
+  // article is consumed, as an edited tree is in an incremental parser, and no later
+  // analysis splices from it again
+  if (from) bases.delete(from.previous);
   let spliced = !!from && sameOptions(from.basis.options, options);
   let structure: Structure | undefined;
   if (spliced && from) {
@@ -267,7 +293,9 @@ function runToEnd<T>(steps: Generator<void, T, void>): T {
 /**
  * Analyse a whole article synchronously. Unchanged paragraphs come from the cache; given
  * the article of an earlier version of the same document, the paragraphs an edit did not
- * touch are taken from it without being looked up or split again.
+ * touch are taken from it without being looked up or split again. An analysis spliced from
+ * `previous` consumes it: the objects after the edit are moved in place, so `previous` then
+ * describes the new text, and a later analysis given it again starts afresh (see wasSpliced).
  */
 export function analyzeArticle(text: TextSource, options: AnalysisOptions = {}, cache: ParagraphCache = sharedCache, previous?: Article): Article {
   const started = now();
@@ -306,7 +334,10 @@ export interface AsyncControl {
   isCancelled?: () => boolean;
   /** yield to the event loop after this many milliseconds of work (default 5) */
   sliceMillis?: number;
-  /** the article of an earlier version of the same document, to reuse what an edit did not touch */
+  /**
+   * the article of an earlier version of the same document, to reuse what an edit did not
+   * touch; a spliced analysis consumes it (see analyzeArticle)
+   */
   previous?: Article;
   /** where to parse paragraphs when there is much new text (see offThreadChars) */
   parser?: ParagraphParser;
@@ -443,7 +474,30 @@ export async function analyzeArticleAsync(
     if (!(await breathe())) return undefined;
     splitStep = split.next();
   }
-  const { paragraphs, known, basis, window } = splitStep.value;
+  const { paragraphs, known, basis, window, undo } = splitStep.value;
+  let assembling = false;
+  try {
+    return await analyzeSplit(text, options, cache, control, paragraphs, known, basis, window, started, breathe, () => (assembling = true));
+  } finally {
+    // stopped (cancelled or failed) before the previous article was consumed: it stays as it was
+    if (!assembling) undo?.();
+  }
+}
+
+/** The rest of analyzeArticleAsync once the paragraphs are split; `assembling` is called when the previous article is consumed. */
+async function analyzeSplit(
+  text: TextSource,
+  options: AnalysisOptions,
+  cache: ParagraphCache,
+  control: AsyncControl,
+  paragraphs: ParagraphSlice[],
+  known: (ParagraphAnalysis | undefined)[],
+  basis: Basis | undefined,
+  window: Window | undefined,
+  started: number,
+  breathe: () => Promise<boolean>,
+  assembling: () => void,
+): Promise<Article | undefined> {
   const hits = { n: 0 };
   const analyses: (ParagraphAnalysis | undefined)[] = new Array(paragraphs.length);
   // (the loops over every paragraph are plain functions this async function resumes, a block
@@ -465,6 +519,7 @@ export async function analyzeArticleAsync(
   const done = analyses as ParagraphAnalysis[];
   ownTextsOf(paragraphs, known, done);
   const previous = control.previous;
+  assembling();
   const steps = assemble(text, paragraphs, done, options, hits.n, started, previous && basis && window ? { previous, basis, window } : undefined);
   for (;;) {
     const step = steps.next();

@@ -19,6 +19,7 @@
  * `buildEntitiesSteps` is the whole pass, as a generator that pauses every few thousand
  * units of work, so a very long article can be analysed in slices.
  */
+import { replaceRange } from './lists';
 import type { ArticleInput } from './article';
 import { normalizeName as normalizeNameUncached, type Dictionary } from './dictionary';
 import { lookupPlace } from './gazetteer';
@@ -1134,9 +1135,10 @@ export interface EditWindow {
   newEnd: number;
   /** how far the text after the edit moved */
   shift: number;
-  /** the old version's paragraphs and their analyses */
-  oldParagraphs: readonly ParagraphSlice[];
-  oldAnalyses: readonly ParagraphAnalysis[];
+  /** how many paragraphs the old version had */
+  oldCount: number;
+  /** where old paragraph i started in the old text */
+  oldStart(i: number): number;
 }
 
 /**
@@ -1249,7 +1251,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   const n = paragraphs.length;
   const oldN = prev.lists.length;
   const dp = w.newEnd - w.oldEnd;
-  if (k.dict !== dict || n !== oldN + dp || w.oldParagraphs.length !== oldN) return undefined;
+  if (k.dict !== dict || n !== oldN + dp || w.oldCount !== oldN) return undefined;
   const kindOf = paragraphKinds(structure, n);
   // the window grows to take in paragraphs whose kind changed (a subhead next to the edit)
   let from = w.from;
@@ -1287,7 +1289,9 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   const winVotes = winDatas.map((d, i) => votesOf(d, winWeak[i], dict));
   let same = oldEnd - from === winVotes.length;
   for (let i = 0; same && i < winVotes.length; i++) same = sameVotes(prev.voteLists[from + i], winVotes[i]);
-  const voteLists = prev.voteLists.slice(0, from).concat(winVotes, prev.voteLists.slice(oldEnd));
+  // (the lists of the state before are changed in place: the splice consumes the version
+  // before, see analyzeArticle; each is changed once nothing reads it as it was any more)
+  const voteLists = replaceRange(prev.voteLists as (readonly unknown[])[], from, oldEnd - from, winVotes);
   // when it changes (a name typed, or broken by a typed character), the splice holds if no
   // paragraph outside the window reads what changed: the window and the clusters of the changed
   // names are made again with the new knowledge
@@ -1347,10 +1351,13 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
     winLists.push(memos[i].list);
     winCks.push(memos[i].cks);
   }
-  const weakPara = prev.weakPara.slice(0, from).concat(winWeak, prev.weakPara.slice(oldEnd));
-  const contexts = prev.contexts.slice(0, from).concat(winContexts, prev.contexts.slice(oldEnd));
-  const lists = prev.lists.slice(0, from).concat(winLists, prev.lists.slice(oldEnd));
-  const cks = prev.cks.slice(0, from).concat(winCks, prev.cks.slice(oldEnd));
+  const oldLists = prev.lists.slice(from, oldEnd);
+  const oldCks = prev.cks.slice(from, oldEnd);
+  const oldDatas = prev.datas.slice(from, oldEnd);
+  const weakPara = replaceRange(prev.weakPara as boolean[], from, oldEnd - from, winWeak);
+  const contexts = replaceRange(prev.contexts as Context[], from, oldEnd - from, winContexts);
+  const lists = replaceRange(prev.lists as (readonly Raw[])[], from, oldEnd - from, winLists);
+  const cks = replaceRange(prev.cks as (readonly string[] | undefined)[], from, oldEnd - from, winCks);
   const where: Where = { paragraphs, weakPara, contexts };
 
   // the clusters the window's mentions belong to (before and after the edit) are made again
@@ -1358,7 +1365,7 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   const addKeys = (list: readonly Raw[], ck: readonly string[] | undefined) => {
     for (let j = 0; j < list.length; j++) touched.add(ck ? ck[j] : list[j].key);
   };
-  for (let pi = from; pi < oldEnd; pi++) addKeys(prev.lists[pi], prev.cks[pi]);
+  for (let i = 0; i < oldLists.length; i++) addKeys(oldLists[i], oldCks[i]);
   for (let i = 0; i < winLists.length; i++) addKeys(winLists[i], winCks[i]);
   // a cluster is typed with what the knowledge says of its key
   if (changedKeys) for (const c of prev.order) if (changedKeys.has(c.key)) touched.add(c.key);
@@ -1408,14 +1415,15 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   for (const c of remade) makeEntities(c, know, teams, where);
 
   // the other clusters are moved
-  const oldAfter = oldEnd < oldN ? w.oldParagraphs[oldEnd].start : Infinity;
+  const oldAfter = oldEnd < oldN ? w.oldStart(oldEnd) : Infinity;
   for (const old of prev.order) {
     if (touched.has(old.key)) continue;
     const moves = (dp !== 0 || w.shift !== 0) && old.pis[old.pis.length - 1] >= oldEnd;
+    if (moves && dp !== 0) moveParagraphs(old.pis, oldEnd, dp);
     const c: Cluster = {
       key: old.key,
       raws: old.raws,
-      pis: moves && dp !== 0 ? movedParagraphs(old.pis, oldEnd, dp) : old.pis,
+      pis: old.pis,
       firstJ: old.firstJ,
       votes: old.votes,
       team: old.team,
@@ -1431,10 +1439,10 @@ export function spliceEntities(prevEntities: Entity[], input: ArticleInput, w: E
   weakFound.set(prev.weakFound.subarray(0, from), 0);
   for (let i = 0; i < memos.length; i++) weakFound[from + i] = winWeak[i] && memos[i].found !== undefined ? 1 : 0;
   weakFound.set(prev.weakFound.subarray(oldEnd), newEnd);
-  const kinds = prev.kinds.slice(0, from).concat(winKinds, prev.kinds.slice(oldEnd));
-  const datas = prev.datas.slice(0, from).concat(winDatas, prev.datas.slice(oldEnd));
+  const kinds = replaceRange(prev.kinds as (ParagraphKind | undefined)[], from, oldEnd - from, winKinds);
+  const datas = replaceRange(prev.datas as ParaData[], from, oldEnd - from, winDatas);
   if (index) {
-    for (let pi = from; pi < oldEnd; pi++) countReads(index.counts, paragraphReads(prev.datas[pi], prev.lists[pi]), -1);
+    for (let i = 0; i < oldDatas.length; i++) countReads(index.counts, paragraphReads(oldDatas[i], oldLists[i]), -1);
     for (let i = 0; i < winDatas.length; i++) countReads(index.counts, paragraphReads(winDatas[i], winLists[i]), 1);
     index.owner = entities;
   }
@@ -1456,30 +1464,31 @@ function firstFrom<T>(list: readonly T[], p: number, paragraphOf: (x: T) => numb
 
 /**
  * An entity whose mentions from paragraph `oldEnd` on moved by `shift` characters and `dp`
- * paragraphs. The mentions before stay the same objects (copied as a block, not visited).
+ * paragraphs: they and its descriptions after the edit are moved in place (an entity's
+ * mentions and descriptions are its own; the splice consumes the version before).
  */
 function movedEntity(e: Entity, oldEnd: number, oldAfter: number, dp: number, shift: number): Entity {
-  const first = firstFrom(e.mentions, oldEnd, (m) => m.paragraph);
-  const mentions = e.mentions.slice(0, first);
-  for (let i = first; i < e.mentions.length; i++) {
-    const m = e.mentions[i];
-    const out: Mention = { start: m.start + shift, end: m.end + shift, text: m.text, paragraph: m.paragraph + dp, context: m.context };
-    if (m.prefix) out.prefix = { start: m.prefix.start + shift, end: m.prefix.end + shift, text: m.prefix.text };
-    if (m.possessive) out.possessive = true;
-    mentions.push(out);
+  const ms = e.mentions;
+  for (let i = firstFrom(ms, oldEnd, (m) => m.paragraph); i < ms.length; i++) {
+    const m = ms[i];
+    m.start += shift;
+    m.end += shift;
+    m.paragraph += dp;
+    const prefix = m.prefix;
+    if (prefix) {
+      prefix.start += shift;
+      prefix.end += shift;
+    }
   }
-  return {
-    ...e,
-    mentions,
-    descriptions: e.descriptions.length ? e.descriptions.map((d) => (d.start >= oldAfter ? { start: d.start + shift, end: d.end + shift, text: d.text, kind: d.kind } : d)) : e.descriptions,
-    quotes: [],
-  };
+  for (const d of e.descriptions) {
+    if (d.start < oldAfter) continue;
+    d.start += shift;
+    d.end += shift;
+  }
+  return { ...e, quotes: [] };
 }
 
-/** Paragraph indices in order, those from `oldEnd` on moved by `dp`. */
-function movedParagraphs(pis: readonly number[], oldEnd: number, dp: number): number[] {
-  const first = firstFrom(pis, oldEnd, (p) => p);
-  const out = pis.slice(0, first);
-  for (let i = first; i < pis.length; i++) out.push(pis[i] + dp);
-  return out;
+/** Paragraph indices in order: those from `oldEnd` on move by `dp`, in place. */
+function moveParagraphs(pis: number[], oldEnd: number, dp: number): void {
+  for (let i = firstFrom(pis, oldEnd, (p) => p); i < pis.length; i++) pis[i] += dp;
 }

@@ -186,13 +186,16 @@ function isAnchor(text: TextSource, pos: number): boolean {
  * shifted offsets, and only a window around the change, bounded by paragraphs at
  * which the split starts afresh, is split again. Equals splitParagraphs(after).
  * `reused[i]` is the index in `previous` of the paragraph now at i, or -1 when new.
+ * In place, the paragraphs after the window are those of `previous` (from index `moved`
+ * on), moved: the caller owns them, and unmoveParagraphs puts them back.
  */
 export function resplitParagraphs(
   before: TextSource,
   previous: ParagraphSlice[],
   after: TextSource,
   change: TextChange,
-): { paragraphs: ParagraphSlice[]; reused: number[] } {
+  inPlace = false,
+): { paragraphs: ParagraphSlice[]; reused: number[]; moved: number } {
   const delta = change.newEnd - change.oldEnd;
   // the paragraph before the first one the change touches (its end decides whether the
   // next line joins it), moved back to a fresh start that lies wholly before the change
@@ -239,8 +242,25 @@ export function resplitParagraphs(
   for (let i = last; i < previous.length; i++) {
     const p = previous[i];
     const index = paragraphs.length;
-    paragraphs.push(delta === 0 && index === i ? p : { index, start: p.start + delta, end: p.end + delta, text: p.text });
+    if (delta === 0 && index === i) paragraphs.push(p);
+    else if (inPlace) {
+      p.index = index;
+      p.start += delta;
+      p.end += delta;
+      paragraphs.push(p);
+    } else paragraphs.push({ index, start: p.start + delta, end: p.end + delta, text: p.text });
     reused.push(i);
   }
-  return { paragraphs, reused };
+  return { paragraphs, reused, moved: last };
+}
+
+/** Put back what resplitParagraphs in place moved (`moved` is what it returned): `previous` as it was before. */
+export function unmoveParagraphs(previous: ParagraphSlice[], moved: number, change: TextChange): void {
+  const delta = change.newEnd - change.oldEnd;
+  for (let i = moved; i < previous.length; i++) {
+    const p = previous[i];
+    p.index = i;
+    p.start -= delta;
+    p.end -= delta;
+  }
 }

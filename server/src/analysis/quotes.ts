@@ -1,3 +1,4 @@
+import { replaceRange } from './lists';
 import type { ArticleInput } from './article';
 import type { Entity, Finding, Fix, Mention, ParagraphAnalysis, ParagraphKind, ParagraphSlice, Quote, QuoteKind, QuoteMarkToken, QuoteStyle, Span, Speaker, TextEdit } from './types';
 import {
@@ -1826,7 +1827,10 @@ export interface QuoteWindow {
   changeStart: number;
   changeOldEnd: number;
   shift: number;
-  oldParagraphs: readonly ParagraphSlice[];
+  /** how many paragraphs the old version had */
+  oldCount: number;
+  /** where old paragraph i started in the old text */
+  oldStart(i: number): number;
 }
 
 /**
@@ -1855,7 +1859,7 @@ export function spliceQuotes(
   const prev = states.get(prevQuotes);
   if (!prev) return undefined;
   const n = input.paragraphs.length;
-  const oldN = w.oldParagraphs.length;
+  const oldN = w.oldCount;
   const dp = w.newEnd - w.oldEnd;
   if (prev.vars.length !== oldN || n !== oldN + dp || prev.blocked) return undefined;
   const sig = signature(entities);
@@ -1954,37 +1958,17 @@ function splice(
   const ok = (x: number) => x >= 0;
   const mapSpan = (x: Span): Span => ({ start: mapPos(x.start), end: mapPos(x.end) });
 
-  // quotations before the range are kept, those after it move
-  const quotes = prevQuotes.slice(0, firstQuoteFrom(prevQuotes, from));
-  if (changed && quotes.some((q) => q.speaker?.entity !== undefined && changed.has(q.speaker.entity))) return undefined;
-  for (const q of R.quotes) quotes.push(q);
-  for (let i = firstQuoteFrom(prevQuotes, oldTo); i < prevQuotes.length; i++) {
-    const q = prevQuotes[i];
-    const sp = q.speaker;
-    if (changed && sp?.entity !== undefined && changed.has(sp.entity)) return undefined;
-    const cue = q.cue;
-    const moved: Quote = {
-      start: mapPos(q.start),
-      end: mapPos(q.end),
-      text: q.text,
-      parts: q.parts.map(mapSpan),
-      inner: q.inner.map(mapSpan),
-      kind: q.kind,
-      style: q.style,
-      depth: q.depth,
-      speaker: sp && speakerAt(sp, mapPos(sp.start), mapPos(sp.end)),
-      cue: cue && { start: mapPos(cue.start), end: mapPos(cue.end), text: cue.text },
-      paragraphs: dp === 0 ? q.paragraphs : q.paragraphs.map(mapPara),
-    };
-    if (!ok(moved.start) || !ok(moved.end) || !moved.parts.every((x) => ok(x.start) && ok(x.end)) || !moved.paragraphs.every(ok)) return undefined;
-    if (moved.speaker && !(ok(moved.speaker.start) && ok(moved.speaker.end))) return undefined;
-    if (moved.cue && !(ok(moved.cue.start) && ok(moved.cue.end))) return undefined;
-    quotes.push(moved);
-  }
+  // quotations before the range are kept, those after it move: in place, for the version
+  // before is consumed by the splice (see analyzeArticle), so every check comes first and
+  // nothing is moved until the splice cannot fail
+  const keep = firstQuoteFrom(prevQuotes, from);
+  const moveFrom = firstQuoteFrom(prevQuotes, oldTo);
+  if (changed && (speaksFor(prevQuotes, 0, keep, changed) || speaksFor(prevQuotes, moveFrom, prevQuotes.length, changed))) return undefined;
+  for (let i = moveFrom; i < prevQuotes.length; i++) if (!movable(prevQuotes[i], mapPos, mapPara)) return undefined;
 
   // findings: those of the range are new, the mixed-styles finding is the article's
   const rangeStart = P.starts[from];
-  const oldAfter = oldTo < w.oldParagraphs.length ? w.oldParagraphs[oldTo].start : Infinity;
+  const oldAfter = oldTo < w.oldCount ? w.oldStart(oldTo) : Infinity;
   const findings: Finding[] = [];
   for (const f of prev.findings) {
     if (f.code === 'mixed-quote-styles') continue;
@@ -2008,8 +1992,16 @@ function splice(
   if (lastEnd && !(ok(lastEnd.para) && ok(lastEnd.speaker.start))) return undefined;
   // the speakers carried from quotation to quotation must still be the entities they were
   if (changed && [...lastBefore.who, lastEnd?.speaker ?? null].some((s) => s?.entity !== undefined && changed.has(s.entity))) return undefined;
+
+  // the splice holds: the quotations after the range move, those of the range replace the old ones
+  for (let i = moveFrom; i < prevQuotes.length; i++) moveQuote(prevQuotes[i], mapPos, mapPara, dp !== 0);
+  const quotes = prevQuotes;
+  replaceRange(quotes, keep, moveFrom - keep, R.quotes);
+  const chainParas = prev.chainParas;
+  if (dp !== 0) for (let i = k2; i < chainParas.length; i++) chainParas[i] += dp;
+  replaceRange(chainParas, k, k2 - k, R.chainParas);
   states.set(quotes, {
-    chainParas: prev.chainParas.slice(0, k).concat(R.chainParas, prev.chainParas.slice(k2).map((p) => p + dp)),
+    chainParas,
     lastBefore,
     lastEnd,
     genders,
@@ -2022,6 +2014,52 @@ function splice(
   });
   void n;
   return { quotes, findings };
+}
+
+/** Whether a quotation in [from, to) is spoken by one of the `changed` entities. */
+function speaksFor(quotes: readonly Quote[], from: number, to: number, changed: ReadonlySet<string>): boolean {
+  for (let i = from; i < to; i++) {
+    const id = quotes[i].speaker?.entity;
+    if (id !== undefined && changed.has(id)) return true;
+  }
+  return false;
+}
+
+/** Whether every offset and paragraph of a quotation after the edit lies outside the edited text. */
+function movable(q: Quote, mapPos: (x: number) => number, mapPara: (p: number) => number): boolean {
+  if (mapPos(q.start) < 0 || mapPos(q.end) < 0) return false;
+  for (const x of q.parts) if (mapPos(x.start) < 0 || mapPos(x.end) < 0) return false;
+  for (const x of q.inner) if (mapPos(x.start) < 0 || mapPos(x.end) < 0) return false;
+  for (const p of q.paragraphs) if (mapPara(p) < 0) return false;
+  const sp = q.speaker;
+  if (sp && (mapPos(sp.start) < 0 || mapPos(sp.end) < 0)) return false;
+  const cue = q.cue;
+  return !cue || (mapPos(cue.start) >= 0 && mapPos(cue.end) >= 0);
+}
+
+/**
+ * Move a quotation after the edit, in place (see movable). Its spans and paragraph list are its
+ * own; its speaker may be shared with other quotations, so it gets a moved copy.
+ */
+function moveQuote(q: Quote, mapPos: (x: number) => number, mapPara: (p: number) => number, paragraphsMoved: boolean): void {
+  q.start = mapPos(q.start);
+  q.end = mapPos(q.end);
+  for (const x of q.parts) {
+    x.start = mapPos(x.start);
+    x.end = mapPos(x.end);
+  }
+  for (const x of q.inner) {
+    x.start = mapPos(x.start);
+    x.end = mapPos(x.end);
+  }
+  if (paragraphsMoved) for (let i = 0; i < q.paragraphs.length; i++) q.paragraphs[i] = mapPara(q.paragraphs[i]);
+  const sp = q.speaker;
+  if (sp) q.speaker = speakerAt(sp, mapPos(sp.start), mapPos(sp.end));
+  const cue = q.cue;
+  if (cue) {
+    cue.start = mapPos(cue.start);
+    cue.end = mapPos(cue.end);
+  }
 }
 
 /** A speaker at another place, always of one shape (the splices read these in their hottest loops). */

@@ -396,19 +396,28 @@ export function spliceStructure(
     const x = oldSection[k - dp];
     if (kinds[k] === 'subhead' && x) sections.push({ start: x.start + shift, end: x.end + shift, text: x.text });
   }
+  const firstAfter = prev.paragraphs[oldEnd].start;
   const structure: Structure = {
     headline: prev.headline,
     dateline: prev.dateline,
-    byline: prev.byline && prev.byline.start >= prev.paragraphs[oldEnd].start ? moved(prev.byline, shift) : prev.byline,
+    byline: prev.byline && prev.byline.start >= firstAfter ? moved(prev.byline, shift) : prev.byline,
     sections,
     paragraphs: [],
     boilerplate: [],
   };
-  // paragraphs before the one before the window are the old objects (their kinds did not change)
+  // paragraphs before the one before the window are the old objects (their kinds did not change);
+  // those after the subhead rule's last change are the old objects too, moved in place (the
+  // splice consumes the version before, see analyzeArticle): same kind, same analysis
   const paragraphs = prev.paragraphs.slice(0, from - 1);
-  for (let k = from - 1; k < n; k++) paragraphs.push(new ArticleParagraph(k, slices[k].start, slices[k].end, kinds[k], analyses[k]?.nlp.sentences ?? []));
+  const reuseFrom = Math.max(i + 1, newEnd + 1);
+  for (let k = from - 1; k < n; k++) {
+    const old = k >= reuseFrom ? prev.paragraphs[k - dp] : undefined;
+    if (old instanceof ArticleParagraph && old.kind === kinds[k]) {
+      old.moveTo(k, slices[k].start, slices[k].end);
+      paragraphs.push(old);
+    } else paragraphs.push(new ArticleParagraph(k, slices[k].start, slices[k].end, kinds[k], analyses[k]?.nlp.sentences ?? []));
+  }
   structure.paragraphs = paragraphs;
-  const firstAfter = prev.paragraphs[oldEnd].start;
   for (const b of prev.boilerplate) {
     if (b.start < firstAfter) structure.boilerplate.push(b);
     else structure.boilerplate.push({ start: b.start + shift, end: b.end + shift, text: b.text, kind: b.kind, paragraphs: b.paragraphs.map((p) => p + dp) });
@@ -453,12 +462,19 @@ export function paragraphKinds(structure: Structure | undefined, n: number): Par
 /** A paragraph whose absolute sentence spans are made only when asked for (most steps never do). */
 class ArticleParagraph implements Paragraph {
   constructor(
-    readonly index: number,
-    readonly start: number,
-    readonly end: number,
+    public index: number,
+    public start: number,
+    public end: number,
     readonly kind: ParagraphKind,
     private readonly relative: Span[],
   ) {}
+
+  /** Move the paragraph (a splice moves those after an edit in place, see spliceStructure). */
+  moveTo(index: number, start: number, end: number): void {
+    this.index = index;
+    this.start = start;
+    this.end = end;
+  }
 
   get sentences(): Span[] {
     return this.relative.map((x) => ({ start: this.start + x.start, end: this.start + x.end }));

@@ -17,27 +17,22 @@ const indexes = new WeakMap<Article, Index>();
 
 /**
  * Mentions of all entities in text order, and quotes by start; built once per article.
- * Runs after every edit, so it allocates no object per mention: a permutation sorts them.
+ * Runs after every edit, so it allocates no object per mention and no list but the two it
+ * returns: a counting sort by paragraph puts the mentions straight into place.
  */
 export function articleIndex(article: Article): Index {
   let index = indexes.get(article);
   if (!index) {
-    const all: Mention[] = [];
-    const allOwners: Entity[] = [];
-    for (const entity of article.entities) {
-      for (const m of entity.mentions) {
-        all.push(m);
-        allOwners.push(entity);
-      }
+    const { mentions, owners } = textOrder(article.entities, article.structure.paragraphs.length);
+    // of overlapping mentions the first in text order (the longest) wins
+    let kept = 0;
+    for (let i = 0; i < mentions.length; i++) {
+      if (kept && mentions[i].start < mentions[kept - 1].end) continue;
+      mentions[kept] = mentions[i];
+      owners[kept++] = owners[i];
     }
-    const order = textOrder(all, article.structure.paragraphs.length);
-    const mentions: Mention[] = [];
-    const owners: Entity[] = [];
-    for (const i of order) {
-      if (mentions.length && all[i].start < mentions[mentions.length - 1].end) continue;
-      mentions.push(all[i]);
-      owners.push(allOwners[i]);
-    }
+    mentions.length = kept;
+    owners.length = kept;
     const quotes = [...article.quotes].sort((a, b) => a.start - b.start);
     index = { mentions, owners, quotes };
     indexes.set(article, index);
@@ -48,38 +43,63 @@ export function articleIndex(article: Article): Index {
 const before = (a: Mention, b: Mention): boolean => a.start < b.start || (a.start === b.start && a.end > b.end);
 
 /**
- * A permutation putting mentions in text order (start, then longest first). Each mention
- * knows its paragraph, so a counting sort by paragraph and an insertion sort of each
- * paragraph's few mentions do it in linear time.
+ * Every entity's mentions in text order (start, then longest first), with their entities.
+ * Each mention knows its paragraph, so a counting sort by paragraph and an insertion sort of
+ * each paragraph's few mentions do it in linear time.
  */
-function textOrder(all: Mention[], paragraphs: number): Uint32Array {
-  const order = new Uint32Array(all.length);
+function textOrder(entities: readonly Entity[], paragraphs: number): { mentions: Mention[]; owners: Entity[] } {
+  let total = 0;
+  let bucketed = true;
   const bucket = new Int32Array(paragraphs + 1);
-  for (const m of all) {
-    if (!(m.paragraph >= 0 && m.paragraph < paragraphs)) {
-      for (let i = 0; i < order.length; i++) order[i] = i;
-      return order.sort((a, b) => (before(all[a], all[b]) ? -1 : before(all[b], all[a]) ? 1 : 0));
+  for (const e of entities) {
+    total += e.mentions.length;
+    for (const m of e.mentions) {
+      if (m.paragraph >= 0 && m.paragraph < paragraphs) bucket[m.paragraph + 1]++;
+      else bucketed = false;
     }
-    bucket[m.paragraph + 1]++;
+  }
+  const mentions: Mention[] = new Array(total);
+  const owners: Entity[] = new Array(total);
+  if (!bucketed) {
+    let k = 0;
+    for (const e of entities) {
+      for (const m of e.mentions) {
+        mentions[k] = m;
+        owners[k++] = e;
+      }
+    }
+    const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => (before(mentions[a], mentions[b]) ? -1 : before(mentions[b], mentions[a]) ? 1 : 0));
+    const m2 = order.map((i) => mentions[i]);
+    const o2 = order.map((i) => owners[i]);
+    return { mentions: m2, owners: o2 };
   }
   for (let p = 1; p <= paragraphs; p++) bucket[p] += bucket[p - 1];
-  for (let i = 0; i < all.length; i++) order[bucket[all[i].paragraph]++] = i;
-  // bucket[p] is now the end of paragraph p's run; sort each run
+  for (const e of entities) {
+    for (const m of e.mentions) {
+      const at = bucket[m.paragraph]++;
+      mentions[at] = m;
+      owners[at] = e;
+    }
+  }
+  // bucket[p] is now the end of paragraph p's run; sort each run (stable: equal mentions keep their order)
   let from = 0;
   for (let p = 0; p < paragraphs; p++) {
     const to = bucket[p];
     for (let i = from + 1; i < to; i++) {
-      const x = order[i];
+      const m = mentions[i];
+      const e = owners[i];
       let j = i - 1;
-      while (j >= from && before(all[x], all[order[j]])) {
-        order[j + 1] = order[j];
+      while (j >= from && before(m, mentions[j])) {
+        mentions[j + 1] = mentions[j];
+        owners[j + 1] = owners[j];
         j--;
       }
-      order[j + 1] = x;
+      mentions[j + 1] = m;
+      owners[j + 1] = e;
     }
     from = to;
   }
-  return order;
+  return { mentions, owners };
 }
 
 /** The mention under an offset (a cursor right after a name still counts). */

@@ -91,7 +91,8 @@ function encode(doc: OffsetDocument, article: Article, start: number, end: numbe
 
 /** The tokens of a whole article, and where each mention's tokens begin. */
 interface Encoding {
-  data: number[];
+  /** (a typed array: after an edit it is copied, not rebuilt, and the copy is not the collector's to scan) */
+  data: Uint32Array;
   /** first[i] is the index of the first token of articleIndex(article).mentions[i]; first[n] the number of tokens */
   first: Uint32Array;
   /** where each of those mentions starts and ends */
@@ -102,7 +103,7 @@ interface Encoding {
    * replaced, as a semantic-tokens edit. Dropped once sent, so no encoding keeps another alive.
    */
   edit?: { start: number; deleteCount: number; data: number[] };
-  base?: number[];
+  base?: Uint32Array;
 }
 
 function encodeWhole(doc: OffsetDocument, article: Article): Encoding {
@@ -120,7 +121,7 @@ function encodeWhole(doc: OffsetDocument, article: Article): Encoding {
     tokens += w.mention(mentions[i], owners[i]);
   }
   first[n] = tokens;
-  return { data: w.data, first, starts, ends };
+  return { data: Uint32Array.from(w.data), first, starts, ends };
 }
 
 /**
@@ -190,7 +191,10 @@ function encodeFrom(doc: OffsetDocument, article: Article, base: Article, old: E
     }
   } else first[newN] = tokens;
   const middle = w.data;
-  const data = old.data.slice(0, start).concat(middle, old.data.slice(oldStop));
+  const data = new Uint32Array(start + middle.length + old.data.length - oldStop);
+  data.set(old.data.subarray(0, start), 0);
+  data.set(middle, start);
+  data.set(old.data.subarray(oldStop), start + middle.length);
   // the smallest edit: what the replaced integers and their replacement have in common is kept
   let head = 0;
   while (head < middle.length && start + head < oldStop && middle[head] === old.data[start + head]) head++;
@@ -230,7 +234,7 @@ export class SemanticTokensProvider {
 
   full(doc: OffsetDocument, article: Article): SemanticTokens {
     const encoding = encodingOf(doc, article, this.last.get(doc.uri));
-    return { resultId: this.remember(doc, article, encoding), data: encoding.data };
+    return { resultId: this.remember(doc, article, encoding), data: Array.from(encoding.data) };
   }
 
   delta(doc: OffsetDocument, article: Article, previousResultId: string): SemanticTokens | SemanticTokensDelta {
@@ -251,7 +255,7 @@ export class SemanticTokensProvider {
     let tail = 0;
     while (tail < limit - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
     if (head === a.length && head === b.length) return { resultId, edits: [] };
-    return { resultId, edits: [{ start: head, deleteCount: a.length - head - tail, data: b.slice(head, b.length - tail) }] };
+    return { resultId, edits: [{ start: head, deleteCount: a.length - head - tail, data: Array.from(b.subarray(head, b.length - tail)) }] };
   }
 
   range(doc: OffsetDocument, article: Article, start: number, end: number): SemanticTokens {
