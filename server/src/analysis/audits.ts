@@ -126,8 +126,8 @@ export function compatibleGivenNames(a: string | undefined, b: string | undefine
 interface SurnameUse {
   /** the surname as written */
   form: string;
-  /** span of the surname token inside the text */
-  spans: Span[];
+  /** the mentions that end in it (their spans are made only for a finding: this runs after every edit) */
+  mentions: Mention[];
   /** given names seen with this surname, from the entities that use it */
   given: Set<string>;
 }
@@ -153,19 +153,20 @@ export function auditNameSpelling(article: Article): Finding[] {
     const given = givenNameOf(e.name);
     for (const m of e.mentions) {
       if (m.context === 'boilerplate') continue;
-      const s = surnameSpan(m);
-      if (!s) continue;
-      let use = uses.get(s.form);
+      const form = surnameOf(m.text);
+      if (!form || m.text.lastIndexOf(form) < 0) continue;
+      let use = uses.get(form);
       if (!use) {
         if (uses.size >= MAX_FORMS) continue;
-        use = { form: s.form, spans: [], given: new Set() };
-        uses.set(s.form, use);
+        use = { form, mentions: [], given: new Set() };
+        uses.set(form, use);
       }
-      use.spans.push(s.span);
+      use.mentions.push(m);
       if (given) use.given.add(given);
     }
   }
   const forms = [...uses.values()];
+  const spansOf = (use: SurnameUse): Span[] => use.mentions.map((m) => (surnameSpan(m) as { span: Span }).span);
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (let i = 0; i < forms.length; i++) {
@@ -176,13 +177,15 @@ export function auditNameSpelling(article: Article): Finding[] {
       // two people with clearly different given names are two people (Mark Johnson, Jane Johnston)
       if (a.given.size && b.given.size && ![...a.given].some((g) => [...b.given].some((h) => compatibleGivenNames(g, h)))) continue;
       // the rarer spelling is the suspect one; on a tie, the one that appears later
-      const aFirst = a.spans[0].start;
-      const bFirst = b.spans[0].start;
-      const [minor, major] =
-        a.spans.length < b.spans.length || (a.spans.length === b.spans.length && aFirst > bFirst) ? [a, b] : [b, a];
-      const key = `${minor.form}\u0000${major.form}`;
+      const aFirst = a.mentions[0].start + a.mentions[0].text.lastIndexOf(a.form);
+      const bFirst = b.mentions[0].start + b.mentions[0].text.lastIndexOf(b.form);
+      const [minorUse, majorUse] =
+        a.mentions.length < b.mentions.length || (a.mentions.length === b.mentions.length && aFirst > bFirst) ? [a, b] : [b, a];
+      const key = `${minorUse.form}\u0000${majorUse.form}`;
       if (reported.has(key)) continue;
       reported.add(key);
+      const minor = { form: minorUse.form, spans: spansOf(minorUse) };
+      const major = { form: majorUse.form, spans: spansOf(majorUse) };
       const allEdits: TextEdit[] = minor.spans.map((s) => ({ start: s.start, end: s.end, newText: major.form }));
       for (const span of minor.spans) {
         const fixes: Fix[] = [{ title: `Spell it “${major.form}”`, edits: [{ ...span, newText: major.form }], preferred: true }];

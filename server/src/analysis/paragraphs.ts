@@ -221,35 +221,38 @@ export function resplitParagraphs(
   }
   const windowStart = first === 0 ? 0 : previous[first].start;
   const windowEnd = last < previous.length ? previous[last].start + delta : after.length;
-  const paragraphs: ParagraphSlice[] = [];
-  const reused: number[] = [];
+  const fresh = splitParagraphs(after.slice(windowStart, windowEnd));
+  // (made at their size: after every keystroke they hold every paragraph of a long article)
+  const n = first + fresh.length + previous.length - last;
+  const paragraphs: ParagraphSlice[] = new Array(n);
+  const reused: number[] = new Array(n);
   // paragraphs before the window are the old ones; those after it keep their text and move
   for (let i = 0; i < first; i++) {
-    paragraphs.push(previous[i]);
-    reused.push(i);
+    paragraphs[i] = previous[i];
+    reused[i] = i;
   }
   // a paragraph of the window the change did not touch is the old one (same place, same text)
   let old = first;
-  for (const p of splitParagraphs(after.slice(windowStart, windowEnd))) {
+  let index = first;
+  for (const p of fresh) {
     const start = p.start + windowStart;
     const end = p.end + windowStart;
     const shift = start >= change.newEnd ? delta : 0;
     while (old < last && previous[old].start + shift < start) old++;
     const same = old < last && (end < change.start || start >= change.newEnd) && previous[old].start + shift === start && previous[old].end + shift === end;
-    paragraphs.push({ index: paragraphs.length, start, end, text: same ? previous[old].text : p.text });
-    reused.push(same ? old : -1);
+    paragraphs[index] = { index, start, end, text: same ? previous[old].text : p.text };
+    reused[index++] = same ? old : -1;
   }
-  for (let i = last; i < previous.length; i++) {
+  for (let i = last; i < previous.length; i++, index++) {
     const p = previous[i];
-    const index = paragraphs.length;
-    if (delta === 0 && index === i) paragraphs.push(p);
+    if (delta === 0 && index === i) paragraphs[index] = p;
     else if (inPlace) {
       p.index = index;
       p.start += delta;
       p.end += delta;
-      paragraphs.push(p);
-    } else paragraphs.push({ index, start: p.start + delta, end: p.end + delta, text: p.text });
-    reused.push(i);
+      paragraphs[index] = p;
+    } else paragraphs[index] = { index, start: p.start + delta, end: p.end + delta, text: p.text };
+    reused[index] = i;
   }
   return { paragraphs, reused, moved: last };
 }

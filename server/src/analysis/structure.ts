@@ -371,11 +371,11 @@ export function spliceStructure(
     const k = i < from ? oldKinds[i] : i < newEnd ? 'body' : i < n ? oldKinds[i - dp] : 'body';
     return k === 'subhead' ? 'body' : k;
   };
-  // each subhead paragraph has its section, in order
-  const oldSection: (TextSpan | undefined)[] = new Array(oldN);
-  for (let k = 0, si = 0; k < oldN && si < prev.sections.length; k++) if (oldKinds[k] === 'subhead') oldSection[k] = prev.sections[si++];
+  // each subhead paragraph has its section, in order (a map: subheads are few, paragraphs many)
+  const oldSection = new Map<number, TextSpan>();
+  for (let k = 0, si = 0; k < oldN && si < prev.sections.length; k++) if (oldKinds[k] === 'subhead') oldSection.set(k, prev.sections[si++]);
   const sections: TextSpan[] = [];
-  for (let k = 0; k < from - 1; k++) if (oldKinds[k] === 'subhead' && oldSection[k]) sections.push(oldSection[k] as TextSpan);
+  for (const [k, x] of oldSection) if (k < from - 1) sections.push(x);
   let i = from - 1;
   for (; i < n; i++) {
     let kind = before(i);
@@ -392,10 +392,7 @@ export function spliceStructure(
     // from here on every paragraph's inputs to the rule are the old ones
     if (i >= newEnd && kind === oldKinds[i - dp]) break;
   }
-  for (let k = i + 1; k < n; k++) {
-    const x = oldSection[k - dp];
-    if (kinds[k] === 'subhead' && x) sections.push({ start: x.start + shift, end: x.end + shift, text: x.text });
-  }
+  for (const [k, x] of oldSection) if (k + dp > i && kinds[k + dp] === 'subhead') sections.push({ start: x.start + shift, end: x.end + shift, text: x.text });
   const firstAfter = prev.paragraphs[oldEnd].start;
   const structure: Structure = {
     headline: prev.headline,
@@ -408,14 +405,15 @@ export function spliceStructure(
   // paragraphs before the one before the window are the old objects (their kinds did not change);
   // those after the subhead rule's last change are the old objects too, moved in place (the
   // splice consumes the version before, see analyzeArticle): same kind, same analysis
-  const paragraphs = prev.paragraphs.slice(0, from - 1);
+  const paragraphs: Paragraph[] = new Array(n);
+  for (let k = 0; k < from - 1; k++) paragraphs[k] = prev.paragraphs[k];
   const reuseFrom = Math.max(i + 1, newEnd + 1);
   for (let k = from - 1; k < n; k++) {
     const old = k >= reuseFrom ? prev.paragraphs[k - dp] : undefined;
     if (old instanceof ArticleParagraph && old.kind === kinds[k]) {
       old.moveTo(k, slices[k].start, slices[k].end);
-      paragraphs.push(old);
-    } else paragraphs.push(new ArticleParagraph(k, slices[k].start, slices[k].end, kinds[k], analyses[k]?.nlp.sentences ?? []));
+      paragraphs[k] = old;
+    } else paragraphs[k] = new ArticleParagraph(k, slices[k].start, slices[k].end, kinds[k], analyses[k]?.nlp.sentences ?? []);
   }
   structure.paragraphs = paragraphs;
   for (const b of prev.boilerplate) {
