@@ -159,7 +159,8 @@ export function startServer(connection: Connection): void {
     for (const doc of documents.all()) {
       const article = await store.get(doc.uri);
       const current = documents.get(doc.uri);
-      if (article && current) publish(current, article);
+      // (an article that is no longer current may be consumed by the newer version's analysis, which publishes)
+      if (article && current && store.isCurrent(current, article)) publish(current, article);
     }
   }
 
@@ -387,10 +388,19 @@ export function startServer(connection: Connection): void {
   connection.onRequest(WorkspaceIndexRequest, () => (initialized ? workspaceIndex.status() : notInitialized()));
   connection.onRequest(ExportRequest, async (p: ExportParams) => {
     if (!initialized) return notInitialized();
-    const article = await store.get(p.uri);
-    if (!article || !documents.get(p.uri)) return new ResponseError(LSPErrorCodes.RequestFailed, 'Article Lens exports open articles only: open it first.');
+    const notOpen = () => new ResponseError(LSPErrorCodes.RequestFailed, 'Article Lens exports open articles only: open it first.');
+    if (!documents.get(p.uri)) return notOpen();
+    /** the current article: a newer version's analysis may have started while the file was read */
+    const current = async () => {
+      for (;;) {
+        const article = await store.get(p.uri);
+        const doc = documents.get(p.uri);
+        if (!article || !doc) return undefined;
+        if (store.isCurrent(doc, article)) return { article, findings: auditFindings(article, settings, p.uri, workspaceIndex) };
+      }
+    };
     try {
-      return await exportArticle(p, article, auditFindings(article, settings, p.uri, workspaceIndex));
+      return (await exportArticle(p, current)) ?? notOpen();
     } catch (error) {
       return new ResponseError(LSPErrorCodes.RequestFailed, `Export failed: ${error instanceof Error ? error.message : String(error)}`);
     }

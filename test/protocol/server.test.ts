@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, DocumentSymbol, Hover, SemanticTokens, SemanticTokensDelta } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { decodeTokens, startClient, type TestClient } from './lspClient';
+import { generateArticle, random } from '../bench/generate';
 
 const SAMPLE = readFileSync(resolve(__dirname, '../../seeds/000_d9a995616103b19f.txt'), 'utf8');
 const BROKEN = readFileSync(resolve(__dirname, '../fixtures/broken-quote.article.txt'), 'utf8');
@@ -205,6 +206,44 @@ describe('language server over stdio', () => {
     const unknown = await client.connection.sendRequest<SemanticTokens>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: 'nope' });
     expect(unknown.data).toEqual(data);
   });
+
+  it('after many edits of a long article sent at once (each analysis spliced from, and consuming, the one before), answers as for the same text opened fresh', async () => {
+    const uri = 'file:///typed.article.txt';
+    const start = generateArticle(150_000, 21);
+    let doc = TextDocument.create(uri, 'article', 1, start);
+    await client.open(uri, start);
+    await client.waitForAnalysis(uri, 1);
+    const rnd = random(5);
+    const typed = ['“', 'x', ' Anna', '”', '\n\n', 'Minsk ', '"'];
+    for (let i = 0; i < 40; i++) {
+      const text = doc.getText();
+      const at = Math.floor(text.length * (0.3 + 0.4 * rnd()));
+      const change =
+        i % 3 === 2
+          ? { range: { start: doc.positionAt(at), end: doc.positionAt(at + 3) }, text: '' }
+          : { range: { start: doc.positionAt(at), end: doc.positionAt(at) }, text: typed[i % typed.length] };
+      doc = TextDocument.update(doc, [change], i + 2);
+      void client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [change] });
+      // now and then a request in between, as an editor asks while the user types
+      if (i % 7 === 0) void client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: doc.positionAt(at) });
+    }
+    const freshUri = 'file:///typed-fresh.article.txt';
+    await client.open(freshUri, doc.getText());
+    const ask = async (u: string) => ({
+      tokens: (await client.connection.sendRequest<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri: u } })).data,
+      symbols: await client.connection.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: u } }),
+    });
+    const edited = await ask(uri);
+    const fresh = await ask(freshUri);
+    expect(edited.tokens.length).toBeGreaterThan(1000);
+    expect(edited).toEqual(fresh);
+    await client.waitForAnalysis(uri, 41);
+    await client.waitForAnalysis(freshUri, 1);
+    // (related information names its document)
+    const diagnostics = JSON.stringify(client.latestDiagnostics(uri)).replaceAll(uri, freshUri);
+    expect(client.latestDiagnostics(freshUri).length).toBeGreaterThan(5);
+    expect(JSON.parse(diagnostics)).toEqual(client.latestDiagnostics(freshUri));
+  }, 120_000);
 
   it('counts UTF-16 code units after emoji', async () => {
     const uri = 'file:///emoji.article.txt';

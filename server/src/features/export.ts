@@ -11,7 +11,15 @@ import type { ExportParams, ExportResult } from '../protocol';
  * `params.directory` (then with a `.txt` copy and an `annotation.conf`, so
  * the directory is a complete brat collection).
  */
-export async function exportArticle(params: ExportParams, article: Article, extraFindings: Finding[]): Promise<ExportResult> {
+export async function exportArticle(
+  params: ExportParams,
+  /**
+   * the document's article now and the audit findings to add, asked for after the file is
+   * read (an article is read in the same turn it is current in: the next edit's analysis
+   * consumes it); undefined when the document is no longer open
+   */
+  current: () => Promise<{ article: Article; findings: Finding[] } | undefined>,
+): Promise<ExportResult | undefined> {
   let source: string | undefined;
   if (params.uri.startsWith('file:')) {
     try {
@@ -25,7 +33,9 @@ export async function exportArticle(params: ExportParams, article: Article, extr
   const standalone = params.directory !== undefined;
   // brat reads the file beside the .ann as it is on disk, byte-order mark included
   const hasBom = !standalone && !!source && (await startsWithBom(source));
-  const files = exportFiles(fileName, article, { extraFindings, standalone, bom: hasBom, reportName: source ?? params.uri });
+  const now = await current();
+  if (!now) return undefined;
+  const files = exportFiles(fileName, now.article, { extraFindings: now.findings, standalone, bom: hasBom, reportName: source ?? params.uri });
   if (standalone) files.push({ name: 'annotation.conf', content: BRAT_CONF });
   if (params.dryRun || !directory) return { files: files.map((f) => ({ path: directory ? join(directory, f.name) : f.name, content: f.content })) };
   await fs.mkdir(directory, { recursive: true });
