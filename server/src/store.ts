@@ -1,5 +1,14 @@
-import { analyzeArticleAsync, ParagraphCache, type AnalysisOptions, type ParagraphParser, type TextSource } from './analysis/article';
+import { analyzeArticleAsync, ParagraphCache, rehearseSplices, wasSpliced, type AnalysisOptions, type ParagraphParser, type TextSource } from './analysis/article';
 import type { Article } from './analysis/types';
+
+/**
+ * An article this long analysed afresh has its splices rehearsed, a few times (see
+ * rehearseSplices); not a longer one, where a single splice blocks the thread too long for
+ * other documents' requests to wait behind six of them.
+ */
+const REHEARSE_CHARS = 200_000;
+const REHEARSE_MAX_CHARS = 1_000_000;
+const REHEARSALS = 3;
 
 /** The minimum the store needs of an open document. */
 export interface VersionedText {
@@ -55,6 +64,8 @@ export class ArticleStore {
   /** bumped when options change: analyses started before are stale */
   private generation = 0;
   readonly cache = new ParagraphCache();
+  /** whether the splices were rehearsed (see rehearseSplices) */
+  private rehearsed = false;
 
   constructor(private readonly hooks: StoreHooks) {}
 
@@ -128,7 +139,13 @@ export class ArticleStore {
   private async run(doc: VersionedText, stale: () => boolean, previous: Article | undefined): Promise<Article | undefined> {
     const text = doc.source ?? doc.getText();
     try {
-      return await analyzeArticleAsync(text, this.hooks.options(doc), this.cache, { isCancelled: stale, previous, parser: this.hooks.parser });
+      const options = this.hooks.options(doc);
+      const article = await analyzeArticleAsync(text, options, this.cache, { isCancelled: stale, previous, parser: this.hooks.parser });
+      // the first long article analysed afresh: the splices are made ready for the keystrokes to come
+      // (once: V8 keeps what it optimised for every document after)
+      if (!article || this.rehearsed || wasSpliced(article) || text.length < REHEARSE_CHARS || text.length >= REHEARSE_MAX_CHARS) return article;
+      this.rehearsed = true;
+      return await rehearseSplices(article, text, options, this.cache, REHEARSALS, stale);
     } catch (error) {
       this.hooks.failed(doc, error);
       return emptyArticle(String(text));

@@ -209,7 +209,8 @@ describe('language server over stdio', () => {
 
   it('after many edits of a long article sent at once (each analysis spliced from, and consuming, the one before), answers as for the same text opened fresh', async () => {
     const uri = 'file:///typed.article.txt';
-    const start = generateArticle(150_000, 21);
+    // (long enough that the server rehearses its splices on it first: see rehearseSplices)
+    const start = generateArticle(220_000, 21);
     let doc = TextDocument.create(uri, 'article', 1, start);
     await client.open(uri, start);
     await client.waitForAnalysis(uri, 1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeArticle, analyzeArticleAsync, ParagraphCache, wasSpliced } from '../../server/src/analysis/article';
+import { analyzeArticle, analyzeArticleAsync, ParagraphCache, rehearseSplices, wasSpliced } from '../../server/src/analysis/article';
 import { changedRegion } from '../../server/src/analysis/paragraphs';
 import { Rope } from '../../server/src/analysis/text';
 import type { Article } from '../../server/src/analysis/types';
@@ -106,6 +106,22 @@ describe('incremental analysis', () => {
     expect(wasSpliced(again!)).toBe(true);
     expect(again!.stats.cachedParagraphs).toBe(again!.stats.paragraphs - 1);
     expect(comparable(again!)).toEqual(comparable(analyzeArticle(edited.toString(), {}, new ParagraphCache())));
+  });
+
+  it('rehearses the splices on a long article: the article it ends with equals the fresh one, and the next edit splices from it', async () => {
+    const cache = new ParagraphCache();
+    const rope = Rope.of(generateArticle(60_000, 4));
+    const fresh = analyzeArticle(rope, {}, cache);
+    const expected = comparable(fresh);
+    const rehearsed = await rehearseSplices(fresh, rope, {}, cache, 3);
+    expect(rehearsed).not.toBe(fresh);
+    expect(wasSpliced(rehearsed)).toBe(true);
+    expect(comparable(rehearsed)).toEqual(expected);
+    const at = rope.length >> 1;
+    const next = rope.edit(at, at, '“');
+    const edited = analyzeArticle(next, {}, new ParagraphCache(), rehearsed);
+    expect(wasSpliced(edited)).toBe(true);
+    expect(comparable(edited)).toEqual(comparable(analyzeArticle(next.toString(), {}, new ParagraphCache())));
   });
 
   /** Typing: one character after another at one place, then deleting them again. */

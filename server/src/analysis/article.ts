@@ -8,7 +8,7 @@ import { openingFamily, perParagraph as prepareQuoteParagraph, variantOf } from 
 import { ParagraphCache } from './cache';
 import type { Dictionary } from './dictionary';
 import type { Article, ArticleStats, ParagraphAnalysis, ParagraphSlice, Structure } from './types';
-import { ropeChange, type TextSource } from './text';
+import { Rope, ropeChange, type TextSource } from './text';
 
 export type { TextSource } from './text';
 
@@ -526,6 +526,45 @@ async function analyzeSplit(
     if (step.done) return keepBasis(step.value, text, paragraphs, done, options);
     if (!(await breathe())) return undefined;
   }
+}
+
+/**
+ * Make V8 ready for the keystrokes to come in a long article. It optimises the splices' loops
+ * only after they have run a few times, and until then every keystroke in a long article runs
+ * them slowly (tens of milliseconds each, over the first edits). Splices a word typed at the end
+ * of a paragraph in the middle of the article and taken away again, `rounds` times, and returns
+ * the article that ends with: one of `text` again, equal to `article` (a splice equals a fresh
+ * analysis), which is consumed. Stops early, returning the last article of `text`, when an edit is
+ * not spliced (an article the splices do not work on) or `isCancelled` says so between rounds.
+ */
+export async function rehearseSplices(
+  article: Article,
+  text: TextSource,
+  options: AnalysisOptions,
+  cache: ParagraphCache = sharedCache,
+  rounds = 3,
+  isCancelled: () => boolean = () => false,
+): Promise<Article> {
+  const started = now();
+  let current = article;
+  for (let round = 0; round < rounds && !isCancelled(); round++) {
+    const paragraphs = current.structure.paragraphs;
+    let k = (paragraphs.length >> 1) + round;
+    while (k < paragraphs.length && paragraphs[k].kind !== 'body') k++;
+    if (k >= paragraphs.length) break;
+    const at = paragraphs[k].end;
+    const typed = text instanceof Rope ? text.edit(at, at, ' and') : String(text).slice(0, at) + ' and' + String(text).slice(at);
+    // (neither step is cancelled: the article of `text` must come back)
+    const edited = await analyzeArticleAsync(typed, options, cache, { previous: current });
+    if (!edited) break;
+    const back = await analyzeArticleAsync(text, options, cache, { previous: edited });
+    if (!back) break;
+    current = back;
+    if (!wasSpliced(edited) || !wasSpliced(back)) break;
+  }
+  // what the article took to make, and what it was made of, are the fresh analysis's
+  if (current !== article) current.stats = { ...current.stats, cachedParagraphs: article.stats.cachedParagraphs, millis: article.stats.millis + now() - started };
+  return current;
 }
 
 /** Paragraphs looked at between pauses when gathering the analyses already known. */
