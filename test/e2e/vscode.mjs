@@ -1048,9 +1048,12 @@ try {
       return person && place && plain && new Set([person.color, place.color, plain.color]).size === 3 && { person: person.color, place: place.color, plain: plain.color };
     });
     // VS Code boxes every non-ASCII character in Restricted Mode unless the language turns it off: an
-    // article is full of curly quotes and dashes (invisible characters are still highlighted)
-    const boxed = await page.$$eval('.editor-instance .monaco-editor .unicode-highlight', (e) => e.length);
-    if (boxed) throw new Error(`${boxed} characters are boxed as unusual Unicode in the article`);
+    // article is full of curly quotes and dashes (invisible characters are still highlighted). (The
+    // editor may box them for a moment while the file is still plain text: none once it is an article.)
+    const boxed = () => page.$$eval('.editor-instance .monaco-editor .unicode-highlight', (e) => e.length);
+    await poll('no character boxed as unusual Unicode', async () => (await boxed()) === 0, 10_000).catch(async () => {
+      throw new Error(`${await boxed()} characters are boxed as unusual Unicode in the article`);
+    });
     const card = await hoverUntil('Delgado', 'said Maria Delgado', ['Maria Delgado', 'council president']);
     await page.mouse.move(5, 450);
     // the one limitation (package.json: untrustedWorkspaces "limited"): no team-dictionary write into the folder
