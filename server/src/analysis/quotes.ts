@@ -1964,7 +1964,7 @@ function splice(
   const keep = firstQuoteFrom(prevQuotes, from);
   const moveFrom = firstQuoteFrom(prevQuotes, oldTo);
   if (changed && (speaksFor(prevQuotes, 0, keep, changed) || speaksFor(prevQuotes, moveFrom, prevQuotes.length, changed))) return undefined;
-  for (let i = moveFrom; i < prevQuotes.length; i++) if (!movable(prevQuotes[i], mapPos, mapPara)) return undefined;
+  for (let i = moveFrom; i < prevQuotes.length; i++) if (!movable(prevQuotes[i], w)) return undefined;
 
   // findings: those of the range are new, the mixed-styles finding is the article's
   const rangeStart = P.starts[from];
@@ -2025,16 +2025,25 @@ function speaksFor(quotes: readonly Quote[], from: number, to: number, changed: 
   return false;
 }
 
-/** Whether every offset and paragraph of a quotation after the edit lies outside the edited text. */
-function movable(q: Quote, mapPos: (x: number) => number, mapPara: (p: number) => number): boolean {
-  if (mapPos(q.start) < 0 || mapPos(q.end) < 0) return false;
-  for (const x of q.parts) if (mapPos(x.start) < 0 || mapPos(x.end) < 0) return false;
-  for (const x of q.inner) if (mapPos(x.start) < 0 || mapPos(x.end) < 0) return false;
-  for (const p of q.paragraphs) if (mapPara(p) < 0) return false;
-  const sp = q.speaker;
-  if (sp && (mapPos(sp.start) < 0 || mapPos(sp.end) < 0)) return false;
-  const cue = q.cue;
-  return !cue || (mapPos(cue.start) >= 0 && mapPos(cue.end) >= 0);
+/**
+ * Whether every offset and paragraph of a quotation after the edit lies outside the edited
+ * text (what mapPos and mapPara of spliceQuotes map to -1). An insertion loses no offset.
+ */
+function movable(q: Quote, w: QuoteWindow): boolean {
+  const cs = w.changeStart;
+  const ce = w.changeOldEnd;
+  if (cs < ce) {
+    const lost = (x: number) => x >= cs && x < ce;
+    if (lost(q.start) || lost(q.end)) return false;
+    for (const x of q.parts) if (lost(x.start) || lost(x.end)) return false;
+    for (const x of q.inner) if (lost(x.start) || lost(x.end)) return false;
+    const sp = q.speaker;
+    if (sp && (lost(sp.start) || lost(sp.end))) return false;
+    const cue = q.cue;
+    if (cue && (lost(cue.start) || lost(cue.end))) return false;
+  }
+  for (const p of q.paragraphs) if (p >= w.from && p < w.oldEnd) return false;
+  return true;
 }
 
 /**

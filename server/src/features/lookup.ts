@@ -10,34 +10,51 @@ interface Index {
   mentions: Mention[];
   /** owners[i] is the entity of mentions[i] */
   owners: Entity[];
-  quotes: Quote[];
 }
 
 const indexes = new WeakMap<Article, Index>();
 
 /**
- * Mentions of all entities in text order, and quotes by start; built once per article.
- * Runs after every edit, so it allocates no object per mention and no list but the two it
+ * Mentions of all entities in text order; built once per article. Runs after every edit (the
+ * semantic tokens read it), so it allocates no object per mention and no list but the two it
  * returns: a counting sort by paragraph puts the mentions straight into place.
  */
 export function articleIndex(article: Article): Index {
   let index = indexes.get(article);
   if (!index) {
     const { mentions, owners } = textOrder(article.entities, article.structure.paragraphs.length);
-    // of overlapping mentions the first in text order (the longest) wins
-    let kept = 0;
-    for (let i = 0; i < mentions.length; i++) {
-      if (kept && mentions[i].start < mentions[kept - 1].end) continue;
-      mentions[kept] = mentions[i];
-      owners[kept++] = owners[i];
-    }
-    mentions.length = kept;
-    owners.length = kept;
-    const quotes = [...article.quotes].sort((a, b) => a.start - b.start);
-    index = { mentions, owners, quotes };
+    dropOverlapping(mentions, owners);
+    index = { mentions, owners };
     indexes.set(article, index);
   }
   return index;
+}
+
+/**
+ * Of overlapping mentions in text order, the first (the longest) stays, in place. (A function of
+ * its own: V8 compiles a long loop on the stack and the caller's code after it would lack feedback.)
+ */
+function dropOverlapping(mentions: Mention[], owners: Entity[]): void {
+  let kept = 0;
+  for (let i = 0; i < mentions.length; i++) {
+    if (kept && mentions[i].start < mentions[kept - 1].end) continue;
+    mentions[kept] = mentions[i];
+    owners[kept++] = owners[i];
+  }
+  mentions.length = kept;
+  owners.length = kept;
+}
+
+const byStart = new WeakMap<Article, Quote[]>();
+
+/** The quotes by start, made when first asked for: a hover needs them, a keystroke does not. */
+function quotesByStart(article: Article): Quote[] {
+  let quotes = byStart.get(article);
+  if (!quotes) {
+    quotes = [...article.quotes].sort((a, b) => a.start - b.start);
+    byStart.set(article, quotes);
+  }
+  return quotes;
 }
 
 const before = (a: Mention, b: Mention): boolean => a.start < b.start || (a.start === b.start && a.end > b.end);
@@ -116,7 +133,7 @@ export function mentionAt(article: Article, offset: number): MentionRef | undefi
 /** The innermost quote whose span contains the offset. */
 export function quoteAt(article: Article, offset: number): Quote | undefined {
   let best: Quote | undefined;
-  for (const q of articleIndex(article).quotes) {
+  for (const q of quotesByStart(article)) {
     if (q.start > offset) break;
     if (offset < q.end && q.parts.some((p) => p.start <= offset && offset < p.end)) {
       if (!best || q.depth > best.depth) best = q;
