@@ -8,7 +8,7 @@ import type { Article } from './analysis/types';
  */
 const REHEARSE_CHARS = 200_000;
 const REHEARSE_MAX_CHARS = 1_000_000;
-const REHEARSALS = 3;
+const REHEARSALS = 6;
 
 /** The minimum the store needs of an open document. */
 export interface VersionedText {

@@ -531,11 +531,14 @@ async function analyzeSplit(
 /**
  * Make V8 ready for the keystrokes to come in a long article. It optimises the splices' loops
  * only after they have run a few times, and until then every keystroke in a long article runs
- * them slowly (tens of milliseconds each, over the first edits). Splices a word typed at the end
- * of a paragraph in the middle of the article and taken away again, `rounds` times, and returns
- * the article that ends with: one of `text` again, equal to `article` (a splice equals a fresh
- * analysis), which is consumed. Stops early, returning the last article of `text`, when an edit is
- * not spliced (an article the splices do not work on) or `isCancelled` says so between rounds.
+ * them slowly (tens of milliseconds each, over the first edits). Rehearses the edits a writer
+ * makes most, each typed in the middle of the article and taken away again: a word added at the
+ * end of a paragraph, a letter typed into a place's or organization's name (the name changes:
+ * the article's knowledge and the entity's mentions are made again) and a quotation mark opened (the quotations
+ * around it are paired again), one kind a round, `rounds` rounds. Returns the article that ends
+ * with: one of `text` again, equal to `article` (a splice equals a fresh analysis), which is
+ * consumed. Stops early, returning the last article of `text`, when an edit is not spliced (an
+ * article the splices do not work on) or `isCancelled` says so between rounds.
  */
 export async function rehearseSplices(
   article: Article,
@@ -548,12 +551,9 @@ export async function rehearseSplices(
   const started = now();
   let current = article;
   for (let round = 0; round < rounds && !isCancelled(); round++) {
-    const paragraphs = current.structure.paragraphs;
-    let k = (paragraphs.length >> 1) + round;
-    while (k < paragraphs.length && paragraphs[k].kind !== 'body') k++;
-    if (k >= paragraphs.length) break;
-    const at = paragraphs[k].end;
-    const typed = text instanceof Rope ? text.edit(at, at, ' and') : String(text).slice(0, at) + ' and' + String(text).slice(at);
+    const edit = rehearsalEdit(current, round);
+    if (!edit) break;
+    const typed = text instanceof Rope ? text.edit(edit.at, edit.at, edit.text) : String(text).slice(0, edit.at) + edit.text + String(text).slice(edit.at);
     // (neither step is cancelled: the article of `text` must come back)
     const edited = await analyzeArticleAsync(typed, options, cache, { previous: current });
     if (!edited) break;
@@ -565,6 +565,38 @@ export async function rehearseSplices(
   // what the article took to make, and what it was made of, are the fresh analysis's
   if (current !== article) current.stats = { ...current.stats, cachedParagraphs: article.stats.cachedParagraphs, millis: article.stats.millis + now() - started };
   return current;
+}
+
+/**
+ * Round `round`'s rehearsal edit (see rehearseSplices), in a body paragraph from the middle of
+ * the article on: the kinds in turn, each round a paragraph further. A kind the article has no
+ * place for (no place or organization named in the body after the middle) gives way to a word at a paragraph's end.
+ */
+function rehearsalEdit(article: Article, round: number): { at: number; text: string } | undefined {
+  const paragraphs = article.structure.paragraphs;
+  let k = (paragraphs.length >> 1) + round;
+  while (k < paragraphs.length && paragraphs[k].kind !== 'body') k++;
+  if (k >= paragraphs.length) return undefined;
+  const kind = round % 3;
+  if (kind === 1) {
+    // the first mention at or after paragraph k, in a body paragraph, of a place or organization
+    // named more than twice, not where it is introduced (not a person: quotations elsewhere are
+    // attributed to a person's name, and a name they read changing is not spliced)
+    let best: { start: number; end: number } | undefined;
+    for (const e of article.entities) {
+      if (e.type === 'person' || e.mentions.length < 3) continue;
+      for (let i = 1; i < e.mentions.length; i++) {
+        const m = e.mentions[i];
+        if (m.paragraph < k || m.end - m.start < 2 || paragraphs[m.paragraph]?.kind !== 'body') continue;
+        if (!best || m.start < best.start) best = m;
+        break;
+      }
+    }
+    if (best) return { at: best.start + 1, text: 'x' };
+  } else if (kind === 2) {
+    return { at: paragraphs[k].start, text: '“' };
+  }
+  return { at: paragraphs[k].end, text: ' and' };
 }
 
 /** Paragraphs looked at between pauses when gathering the analyses already known. */
