@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeArticle, analyzeArticleAsync, ParagraphCache, rehearseSplices, wasSpliced } from '../../server/src/analysis/article';
+import { analyzeArticle, analyzeArticleAsync, ParagraphCache, rehearsalEdit, rehearseSplices, wasSpliced } from '../../server/src/analysis/article';
 import { changedRegion } from '../../server/src/analysis/paragraphs';
 import { Rope } from '../../server/src/analysis/text';
 import type { Article } from '../../server/src/analysis/types';
@@ -122,6 +122,31 @@ describe('incremental analysis', () => {
     const edited = analyzeArticle(next, {}, new ParagraphCache(), rehearsed);
     expect(wasSpliced(edited)).toBe(true);
     expect(comparable(edited)).toEqual(comparable(analyzeArticle(next.toString(), {}, new ParagraphCache())));
+  });
+
+  it('rehearses each kind of edit where it splices: a word at a paragraph end, a letter inside a place or organization named elsewhere, an opening quotation mark', () => {
+    const cache = new ParagraphCache();
+    const rope = Rope.of(generateArticle(60_000, 4));
+    let current = analyzeArticle(rope, {}, cache);
+    const texts: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const edit = rehearsalEdit(current, round)!;
+      expect(edit).toBeDefined();
+      texts.push(edit.text);
+      if (edit.text === 'x') {
+        // inside a mention of a place or organization with other mentions, not its first
+        const owner = current.entities.find((e) => e.mentions.some((m) => m.start < edit.at && edit.at < m.end))!;
+        expect(owner.type).not.toBe('person');
+        expect(owner.mentions[0].start).toBeLessThan(edit.at);
+      }
+      const typed = rope.edit(edit.at, edit.at, edit.text);
+      const edited = analyzeArticle(typed, {}, cache, current);
+      expect(wasSpliced(edited)).toBe(true);
+      expect(comparable(edited)).toEqual(comparable(analyzeArticle(typed.toString(), {}, new ParagraphCache())));
+      current = analyzeArticle(rope, {}, cache, edited);
+      expect(wasSpliced(current)).toBe(true);
+    }
+    expect(texts).toEqual([' and', 'x', '“', ' and', 'x', '“']);
   });
 
   /** Typing: one character after another at one place, then deleting them again. */

@@ -534,8 +534,8 @@ async function analyzeSplit(
  * them slowly (tens of milliseconds each, over the first edits). Rehearses the edits a writer
  * makes most, each typed in the middle of the article and taken away again: a word added at the
  * end of a paragraph, a letter typed into a place's or organization's name (the name changes:
- * the article's knowledge and the entity's mentions are made again) and a quotation mark opened (the quotations
- * around it are paired again), one kind a round, `rounds` rounds. Returns the article that ends
+ * the article's knowledge and the entity's mentions are made again) and a quotation mark opened
+ * (the quotations around it are paired again), one kind a round, `rounds` rounds. Returns the article that ends
  * with: one of `text` again, equal to `article` (a splice equals a fresh analysis), which is
  * consumed. Stops early, returning the last article of `text`, when an edit is not spliced (an
  * article the splices do not work on) or `isCancelled` says so between rounds.
@@ -570,9 +570,10 @@ export async function rehearseSplices(
 /**
  * Round `round`'s rehearsal edit (see rehearseSplices), in a body paragraph from the middle of
  * the article on: the kinds in turn, each round a paragraph further. A kind the article has no
- * place for (no place or organization named in the body after the middle) gives way to a word at a paragraph's end.
+ * place for (no place or organization named in the body after the middle) gives way to a word
+ * at a paragraph's end. Exported for the tests.
  */
-function rehearsalEdit(article: Article, round: number): { at: number; text: string } | undefined {
+export function rehearsalEdit(article: Article, round: number): { at: number; text: string } | undefined {
   const paragraphs = article.structure.paragraphs;
   let k = (paragraphs.length >> 1) + round;
   while (k < paragraphs.length && paragraphs[k].kind !== 'body') k++;
